@@ -1,0 +1,318 @@
+package org.dqnsweep.replay;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import org.dqnsweep.util.Rng;
+
+/**
+ * Circular experience replay that stores each frame once and rebuilds stacked states by index at sample time,
+ * after Dopamine's {@code circular_replay_buffer.py}.
+ *
+ * <p>Each slot holds one frame plus the transition taken from it: action, clipped and raw reward, done, episode
+ * and step ids. An episode is written as {@link #startEpisode} (its first frame) then one {@link #append} per
+ * agent step (the transition and the frame it led to), so the next state of slot {@code i} is always slot
+ * {@code i+1} and the last frame of an episode (terminal or truncated) is stored for bootstrapping. Stacks never
+ * reach across an episode start (earlier positions repeat the episode's first frame, as baselines' FrameStack
+ * does at reset) and never across the write cursor: a slot whose stack would need frames that were already
+ * overwritten is not sampled, like Dopamine's invalid range.
+ *
+ * <p>Frames live in byte-array segments allocated as the buffer fills: 1,000,000 Atari frames take 7.06 GB plus
+ * 26 bytes of metadata each; no per-step objects.
+ */
+public final class FrameReplayBuffer {
+  private static final int SEGMENT_BITS = 12; // 4096 frames (29 MB of 84x84) per segment
+  private static final int SEGMENT = 1 << SEGMENT_BITS;
+  private static final byte HAS_TRANSITION = 1;
+  private static final byte DONE = 2;
+  private static final byte EPISODE_START = 4;
+  private static final int FORMAT_VERSION = 1;
+  private static final int MAGIC = 0x44514E52; // "DQNR"
+
+  private final int capacity;
+  private final int frameSize;
+  private final int stack;
+  private final byte[][] segments;
+  private final byte[] flags;
+  private final byte[] actions;
+  private final float[] rewards;
+  private final float[] rawRewards;
+  private final long[] episodes;
+  private final long[] steps;
+  private int cursor; // next slot to write
+  private int size; // slots written, up to capacity
+  private boolean open; // an episode is being appended to
+
+  /**
+   * @param capacity slots (frames); about one transition each
+   * @param frameSize bytes per frame (84*84 for Atari)
+   * @param stack frames per state
+   */
+  public FrameReplayBuffer(int capacity, int frameSize, int stack) {
+    if (capacity < stack + 2) {
+      throw new IllegalArgumentException("replay capacity must be at least stack + 2 = " + (stack + 2) + ", got " + capacity);
+    }
+    if (frameSize < 1 || stack < 1) {
+      throw new IllegalArgumentException("frameSize and stack must be >= 1");
+    }
+    if ((long) SEGMENT * frameSize > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("frames of " + frameSize + " bytes are too large for a segment");
+    }
+    this.capacity = capacity;
+    this.frameSize = frameSize;
+    this.stack = stack;
+    this.segments = new byte[(capacity + SEGMENT - 1) >>> SEGMENT_BITS][];
+    this.flags = new byte[capacity];
+    this.actions = new byte[capacity];
+    this.rewards = new float[capacity];
+    this.rawRewards = new float[capacity];
+    this.episodes = new long[capacity];
+    this.steps = new long[capacity];
+  }
+
+  /** Bytes one slot costs when the buffer is full (frame plus metadata). */
+  public static long bytesPerSlot(int frameSize) {
+    return frameSize + 1L + 1 + 4 + 4 + 8 + 8;
+  }
+
+  /** Stores the first frame of a new episode; {@code obs} holds it at {@code offset}. */
+  public void startEpisode(byte[] obs, int offset, long episode, long step) {
+    write(obs, offset, episode, step, EPISODE_START);
+    open = true;
+  }
+
+  /**
+   * Records the transition taken from the newest frame and stores the frame it led to.
+   *
+   * @param action the action taken
+   * @param reward the (clipped) reward the learner uses
+   * @param rawReward the game's reward, for analysis
+   * @param done whether the transition ended the learning episode (no bootstrap from the next frame)
+   * @param nextObs array holding the next frame at {@code offset}
+   * @param step agent step id of the next frame
+   */
+  public void append(int action, float reward, float rawReward, boolean done, byte[] nextObs, int offset, long step) {
+    if (!open) {
+      throw new IllegalStateException("append() before startEpisode(): every episode begins with its first frame");
+    }
+    if (action < 0 || action > 127) {
+      throw new IllegalArgumentException("action out of range [0, 127]: " + action);
+    }
+    int prev = newest();
+    actions[prev] = (byte) action;
+    rewards[prev] = reward;
+    rawRewards[prev] = rawReward;
+    flags[prev] |= done ? HAS_TRANSITION | DONE : HAS_TRANSITION;
+    write(nextObs, offset, episodes[prev], step, (byte) 0);
+  }
+
+  private void write(byte[] obs, int offset, long episode, long step, byte flag) {
+    int slot = cursor;
+    byte[] seg = segment(slot);
+    System.arraycopy(obs, offset, seg, (slot & (SEGMENT - 1)) * frameSize, frameSize);
+    flags[slot] = flag;
+    actions[slot] = 0;
+    rewards[slot] = 0;
+    rawRewards[slot] = 0;
+    episodes[slot] = episode;
+    steps[slot] = step;
+    cursor = cursor + 1 == capacity ? 0 : cursor + 1;
+    if (size < capacity) {
+      size++;
+    }
+  }
+
+  private byte[] segment(int slot) {
+    int s = slot >>> SEGMENT_BITS;
+    byte[] seg = segments[s];
+    if (seg == null) {
+      int frames = Math.min(SEGMENT, capacity - (s << SEGMENT_BITS));
+      seg = new byte[frames * frameSize];
+      segments[s] = seg;
+    }
+    return seg;
+  }
+
+  private int newest() {
+    return cursor == 0 ? capacity - 1 : cursor - 1;
+  }
+
+  private int oldest() {
+    return size < capacity ? 0 : cursor;
+  }
+
+  /**
+   * Whether slot {@code i} can be sampled: it has a transition and its whole state stack is still stored (it
+   * reaches the episode start, or k-1 earlier frames, without crossing the oldest slot).
+   */
+  public boolean isValid(int i) {
+    if (i < 0 || i >= size || (flags[i] & HAS_TRANSITION) == 0) {
+      return false;
+    }
+    int oldest = oldest();
+    int cur = i;
+    for (int j = 1; j < stack; j++) {
+      if ((flags[cur] & EPISODE_START) != 0) {
+        return true;
+      }
+      if (cur == oldest) {
+        return false;
+      }
+      cur = cur == 0 ? capacity - 1 : cur - 1;
+    }
+    return true;
+  }
+
+  /** Samples {@code batch.size} valid transitions uniformly (with replacement) into {@code batch}. */
+  public void sample(Rng rng, Batch batch) {
+    if (batch.stack != stack || batch.frameSize != frameSize) {
+      throw new IllegalArgumentException("batch shape (stack " + batch.stack + ", frame " + batch.frameSize
+          + ") does not match the buffer (stack " + stack + ", frame " + frameSize + ")");
+    }
+    if (size < 2) {
+      throw new IllegalStateException("replay holds no transition yet (" + size + " frames)");
+    }
+    int stateBytes = batch.stateBytes();
+    for (int b = 0; b < batch.size; b++) {
+      int i;
+      int tries = 0;
+      do {
+        i = rng.nextInt(size);
+        if (++tries > 1_000_000) {
+          throw new IllegalStateException("no valid transition in 1,000,000 draws from " + size
+              + " frames: store more steps before learning starts");
+        }
+      } while (!isValid(i));
+      int next = i + 1 == capacity ? 0 : i + 1;
+      stackInto(i, batch.states, b * stateBytes);
+      stackInto(next, batch.nextStates, b * stateBytes);
+      batch.actions[b] = actions[i];
+      batch.rewards[b] = rewards[i];
+      batch.dones[b] = (flags[i] & DONE) != 0 ? 1f : 0f;
+      batch.slots[b] = i;
+    }
+  }
+
+  /** True once at least one slot can be sampled (scans: call it to gate learning, not per batch). */
+  public boolean canSample() {
+    for (int i = 0; i < size; i++) {
+      if (isValid(i)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Copies the state ending at slot {@code i} (oldest frame first) into {@code dst} at {@code off}. */
+  public void stackInto(int i, byte[] dst, int off) {
+    int cur = i;
+    for (int j = stack - 1; j >= 0; j--) {
+      System.arraycopy(segments[cur >>> SEGMENT_BITS], (cur & (SEGMENT - 1)) * frameSize, dst, off + j * frameSize, frameSize);
+      if (j > 0 && (flags[cur] & EPISODE_START) == 0) {
+        cur = cur == 0 ? capacity - 1 : cur - 1;
+      }
+    }
+  }
+
+  public int size() {
+    return size;
+  }
+
+  public int capacity() {
+    return capacity;
+  }
+
+  public int stack() {
+    return stack;
+  }
+
+  public int frameSize() {
+    return frameSize;
+  }
+
+  public int action(int slot) {
+    return actions[slot];
+  }
+
+  public float reward(int slot) {
+    return rewards[slot];
+  }
+
+  public float rawReward(int slot) {
+    return rawRewards[slot];
+  }
+
+  public boolean done(int slot) {
+    return (flags[slot] & DONE) != 0;
+  }
+
+  public long episode(int slot) {
+    return episodes[slot];
+  }
+
+  public long step(int slot) {
+    return steps[slot];
+  }
+
+  /** Writes the whole buffer (filled part only) to {@code out}; {@link #read} restores it exactly. */
+  public void write(DataOutputStream out) throws IOException {
+    out.writeInt(MAGIC);
+    out.writeInt(FORMAT_VERSION);
+    out.writeInt(capacity);
+    out.writeInt(frameSize);
+    out.writeInt(stack);
+    out.writeInt(cursor);
+    out.writeInt(size);
+    out.writeBoolean(open);
+    out.write(flags, 0, size);
+    out.write(actions, 0, size);
+    ByteBuffer buf = ByteBuffer.allocate(size * 8);
+    buf.asFloatBuffer().put(rewards, 0, size);
+    out.write(buf.array(), 0, size * 4);
+    buf.clear();
+    buf.asFloatBuffer().put(rawRewards, 0, size);
+    out.write(buf.array(), 0, size * 4);
+    buf.clear();
+    buf.asLongBuffer().put(episodes, 0, size);
+    out.write(buf.array(), 0, size * 8);
+    buf.clear();
+    buf.asLongBuffer().put(steps, 0, size);
+    out.write(buf.array(), 0, size * 8);
+    for (int s = 0; s * SEGMENT < size; s++) {
+      out.write(segments[s], 0, Math.min(SEGMENT, size - s * SEGMENT) * frameSize);
+    }
+  }
+
+  /** Reads a buffer written by {@link #write}. */
+  public static FrameReplayBuffer read(DataInputStream in) throws IOException {
+    if (in.readInt() != MAGIC) {
+      throw new IOException("not a replay buffer file (bad magic number)");
+    }
+    int version = in.readInt();
+    if (version != FORMAT_VERSION) {
+      throw new IOException("replay buffer format " + version + " is not supported (expected " + FORMAT_VERSION + ")");
+    }
+    FrameReplayBuffer r = new FrameReplayBuffer(in.readInt(), in.readInt(), in.readInt());
+    r.cursor = in.readInt();
+    r.size = in.readInt();
+    r.open = in.readBoolean();
+    int n = r.size;
+    in.readFully(r.flags, 0, n);
+    in.readFully(r.actions, 0, n);
+    byte[] raw = new byte[n * 8];
+    in.readFully(raw, 0, n * 4);
+    ByteBuffer.wrap(raw, 0, n * 4).asFloatBuffer().get(r.rewards, 0, n);
+    in.readFully(raw, 0, n * 4);
+    ByteBuffer.wrap(raw, 0, n * 4).asFloatBuffer().get(r.rawRewards, 0, n);
+    in.readFully(raw, 0, n * 8);
+    ByteBuffer.wrap(raw).asLongBuffer().get(r.episodes, 0, n);
+    in.readFully(raw, 0, n * 8);
+    ByteBuffer.wrap(raw).asLongBuffer().get(r.steps, 0, n);
+    for (int s = 0; s * SEGMENT < n; s++) {
+      int frames = Math.min(SEGMENT, n - s * SEGMENT);
+      in.readFully(r.segment(s << SEGMENT_BITS), 0, frames * r.frameSize);
+    }
+    return r;
+  }
+}

@@ -1,0 +1,72 @@
+package org.dqnsweep.util;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The project's Python side: the venv that {@code bin/setup} creates at {@code <dqn.home>/.venv} and the scripts
+ * under {@code scripts/}. Used for the reference implementations (gymnasium + ale-py) that parity tests and
+ * {@code --reference} benchmarks compare against.
+ */
+public final class Venv {
+  private Venv() {}
+
+  /** The project root: system property {@code dqn.home} (set by bin/dqn and the test runner), else the cwd. */
+  public static Path home() {
+    String home = System.getProperty("dqn.home");
+    return (home == null ? Path.of("") : Path.of(home)).toAbsolutePath().normalize();
+  }
+
+  /** The venv's python, or an error saying how to create it. */
+  public static Path python() {
+    Path python = home().resolve(".venv/bin/python");
+    if (!Files.isExecutable(python)) {
+      throw new IllegalStateException("no project venv at " + python.getParent().getParent()
+          + "; run bin/setup to create it from requirements.txt");
+    }
+    return python;
+  }
+
+  /** Runs {@code scripts/<script>} with the venv python; returns its stdout, or throws with its stderr. */
+  public static String runScript(String script, String... args) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(python().toString());
+    cmd.add(home().resolve("scripts").resolve(script).toString());
+    cmd.addAll(List.of(args));
+    try {
+      Path err = Files.createTempFile("dqn-python", ".err");
+      try {
+        Process p = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        int code = p.waitFor();
+        if (code != 0) {
+          throw new IllegalStateException(String.join(" ", cmd) + " failed with exit code " + code + ":\n"
+              + Files.readString(err));
+        }
+        return out;
+      } finally {
+        Files.deleteIfExists(err);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot run " + String.join(" ", cmd), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while running " + script, e);
+    }
+  }
+
+  /** The value of a {@code name=value} line in a script's output. */
+  public static double figure(String output, String name) {
+    for (String line : output.split("\n")) {
+      if (line.startsWith(name + "=")) {
+        return Double.parseDouble(line.substring(name.length() + 1).trim());
+      }
+    }
+    throw new IllegalStateException("no '" + name + "=' line in:\n" + output);
+  }
+}

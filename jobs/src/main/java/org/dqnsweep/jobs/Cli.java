@@ -1,0 +1,25 @@
+package org.dqnsweep.jobs;
+
+import org.dqnsweep.jobs.bench.BenchCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code bin/dqn}: the command line over the library and the jobs. */
+@Command(
+    name = "dqn",
+    mixinStandardHelpOptions = true,
+    version = "dqn-sweep 0.1.0",
+    description = "DQN on Atari: environments, replay, benchmarks (and, as issues land, train, sweep, sql).",
+    subcommands = {BenchCommand.class, CommandLine.HelpCommand.class})
+public final class Cli {
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs the command line and returns its exit code (tests call this instead of {@link #main}). */
+  public static int run(String... args) {
+    CommandLine cli = new CommandLine(new Cli());
+    cli.setExecutionExceptionHandler(new Errors());
+    return cli.execute(args);
+  }
+}
