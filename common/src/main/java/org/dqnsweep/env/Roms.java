@@ -31,7 +31,7 @@ public final class Roms {
   /** ROM file name for a game name: {@code Pong} / {@code pong} -> pong.bin, {@code SpaceInvaders} -> space_invaders.bin. */
   public static String fileName(String game) {
     String snake = game.replaceAll("NoFrameskip-v\\d+$", "").replaceAll("-v\\d+$", "")
-        .replaceAll("([a-z0-9])([A-Z])", "$1_$2").replace('-', '_').toLowerCase(Locale.ROOT);
+        .replaceAll("([a-z0-9])([A-Z])", "$1_$2").replaceAll("([A-Z])([A-Z][a-z])", "$1_$2").replace('-', '_').toLowerCase(Locale.ROOT);
     return snake + ".bin";
   }
 
@@ -132,6 +132,6 @@ public final class Roms {
       }
     }
     games.sort(null);
-    return games.size() > 12 ? games.subList(0, 12) : games;
+    return games;
   }
 }
