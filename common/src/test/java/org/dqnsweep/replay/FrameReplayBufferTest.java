@@ -1,0 +1,223 @@
+package org.dqnsweep.replay;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import org.dqnsweep.util.Rng;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Frames in these tests are 2 bytes: (episode, step within episode), so every sampled stack can be checked for
+ * which frames it was built from.
+ */
+class FrameReplayBufferTest {
+  private static final int FRAME = 2;
+
+  /** Writes an episode of {@code length} transitions; frame t of episode e is (e, t). */
+  private static void episode(FrameReplayBuffer r, int e, int length, boolean terminal, long[] step) {
+    r.startEpisode(new byte[] {(byte) e, 0}, 0, e, step[0]++);
+    for (int t = 1; t <= length; t++) {
+      r.append(t % 6, t == length ? 1 : 0, t == length ? 3.5f : 0, terminal && t == length,
+          new byte[] {(byte) e, (byte) t}, 0, step[0]++);
+    }
+  }
+
+  @Test
+  void stacksRepeatTheEpisodesFirstFrameInsteadOfCrossingIntoThePreviousEpisode() {
+    FrameReplayBuffer r = new FrameReplayBuffer(100, FRAME, 4);
+    long[] step = {0};
+    episode(r, 1, 5, true, step);
+    episode(r, 2, 5, true, step);
+    byte[] state = new byte[4 * FRAME];
+    // slot 6 is episode 2's first frame: all four positions show (2,0)
+    r.stackInto(6, state, 0);
+    assertArrayEquals(new byte[] {2, 0, 2, 0, 2, 0, 2, 0}, state);
+    // slot 8 is (2,2): (2,0) (2,0) (2,1) (2,2)
+    r.stackInto(8, state, 0);
+    assertArrayEquals(new byte[] {2, 0, 2, 0, 2, 1, 2, 2}, state);
+    // slot 10 is (2,4): four real frames
+    r.stackInto(10, state, 0);
+    assertArrayEquals(new byte[] {2, 1, 2, 2, 2, 3, 2, 4}, state);
+  }
+
+  @Test
+  void sampledStatesNeverMixEpisodesAndNextStatesFollowTheirStates() {
+    FrameReplayBuffer r = new FrameReplayBuffer(64, FRAME, 4);
+    long[] step = {0};
+    for (int e = 1; e <= 30; e++) {
+      episode(r, e, 1 + e % 7, e % 3 != 0, step);
+    }
+    Batch b = new Batch(32, 4, FRAME);
+    Rng rng = new Rng(5);
+    for (int round = 0; round < 200; round++) {
+      r.sample(rng, b);
+      for (int i = 0; i < b.size; i++) {
+        int o = i * 4 * FRAME;
+        int episode = b.states[o + 3 * FRAME];
+        int t = b.states[o + 3 * FRAME + 1];
+        for (int k = 0; k < 4; k++) {
+          assertEquals(episode, b.states[o + k * FRAME], "state frame " + k + " from another episode");
+          assertEquals(episode, b.nextStates[o + k * FRAME], "next-state frame from another episode");
+          int expectedT = Math.max(0, t - (3 - k));
+          assertEquals(expectedT, b.states[o + k * FRAME + 1], "frame order in the stack");
+          assertEquals(Math.max(0, t + 1 - (3 - k)), b.nextStates[o + k * FRAME + 1], "next state is one step on");
+        }
+        assertEquals((t + 1) % 6, b.actions[i], "action of the transition");
+      }
+    }
+  }
+
+  @Test
+  void rewardsAndDoneFlagsBelongToTheirTransition() {
+    FrameReplayBuffer r = new FrameReplayBuffer(16, FRAME, 1);
+    long[] step = {0};
+    episode(r, 1, 3, true, step); // slots 0..3, transition ends at slot 2
+    episode(r, 2, 2, false, step); // truncated: slots 4..6, last transition at slot 5 does not end learning
+    assertEquals(1f, r.reward(2));
+    assertEquals(3.5f, r.rawReward(2));
+    assertTrue(r.done(2));
+    assertFalse(r.done(5));
+    assertTrue(r.isValid(5), "a truncated episode's last transition bootstraps from its stored final frame");
+    assertFalse(r.isValid(3), "an episode's final frame starts no transition");
+    assertFalse(r.isValid(6), "nor does the newest frame");
+    assertEquals(2, r.episode(5));
+    assertEquals(6, r.step(6));
+  }
+
+  @Test
+  void afterWrapAroundNoStackReachesAnOverwrittenFrame() {
+    int capacity = 50;
+    FrameReplayBuffer r = new FrameReplayBuffer(capacity, FRAME, 4);
+    long[] step = {0};
+    // one long episode wraps the buffer several times: its oldest slots lack their earlier frames
+    r.startEpisode(new byte[] {9, 0}, 0, 9, step[0]++);
+    for (int t = 1; t <= 173; t++) {
+      r.append(0, 0, 0, false, new byte[] {9, (byte) t}, 0, step[0]++);
+    }
+    // newest frame t=173 sits at slot 173 % 50 = 23; the oldest is t=124 at slot 24
+    int invalid = 0;
+    for (int i = 0; i < capacity; i++) {
+      if (!r.isValid(i)) {
+        invalid++;
+      }
+    }
+    assertEquals(4, invalid, "the newest slot and the 3 oldest (their stacks need overwritten frames)");
+    Batch b = new Batch(32, 4, FRAME);
+    Rng rng = new Rng(2);
+    for (int round = 0; round < 300; round++) {
+      r.sample(rng, b);
+      for (int i = 0; i < b.size; i++) {
+        int o = i * 4 * FRAME;
+        int t = b.states[o + 3 * FRAME + 1] & 0xFF;
+        assertTrue(t >= 127 && t <= 172, "sampled t=" + t);
+        for (int k = 0; k < 4; k++) {
+          assertEquals((byte) (t - 3 + k), b.states[o + k * FRAME + 1], "stale or out-of-order frame");
+        }
+      }
+    }
+  }
+
+  @Test
+  void samplingIsUniformOverValidTransitions() {
+    FrameReplayBuffer r = new FrameReplayBuffer(40, FRAME, 2);
+    long[] step = {0};
+    episode(r, 1, 9, true, step); // slots 0..9
+    episode(r, 2, 9, true, step); // slots 10..19
+    int[] counts = new int[40];
+    Batch b = new Batch(32, 2, FRAME);
+    Rng rng = new Rng(11);
+    int draws = 0;
+    for (int round = 0; round < 5000; round++) {
+      r.sample(rng, b);
+      for (int s : b.slots) {
+        counts[s]++;
+        draws++;
+      }
+    }
+    int valid = 0;
+    for (int i = 0; i < 40; i++) {
+      if (r.isValid(i)) {
+        valid++;
+      } else {
+        assertEquals(0, counts[i], "invalid slot " + i + " was sampled");
+      }
+    }
+    assertEquals(18, valid);
+    double expected = (double) draws / valid;
+    double chi2 = 0;
+    for (int i = 0; i < 40; i++) {
+      if (r.isValid(i)) {
+        chi2 += Math.pow(counts[i] - expected, 2) / expected;
+      }
+    }
+    // 17 degrees of freedom: the 99.9th percentile is 40.8
+    assertTrue(chi2 < 40.8, "chi-square " + chi2 + " says sampling is not uniform");
+  }
+
+  @Test
+  void sameSeedSamplesTheSameBatch() {
+    FrameReplayBuffer r = new FrameReplayBuffer(100, FRAME, 4);
+    long[] step = {0};
+    episode(r, 1, 60, true, step);
+    Batch a = new Batch(32, 4, FRAME);
+    Batch b = new Batch(32, 4, FRAME);
+    r.sample(new Rng(3), a);
+    r.sample(new Rng(3), b);
+    assertArrayEquals(a.slots, b.slots);
+    r.sample(new Rng(4), b);
+    assertFalse(java.util.Arrays.equals(a.slots, b.slots));
+  }
+
+  @Test
+  void saveAndRestoreGivesTheSameBufferAndTheSameSamples() throws IOException {
+    FrameReplayBuffer r = new FrameReplayBuffer(30, FRAME, 4);
+    long[] step = {0};
+    for (int e = 1; e <= 8; e++) {
+      episode(r, e, 5, e % 2 == 0, step);
+    }
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    r.write(new DataOutputStream(bytes));
+    FrameReplayBuffer back = FrameReplayBuffer.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+    assertEquals(r.size(), back.size());
+    Batch a = new Batch(32, 4, FRAME);
+    Batch b = new Batch(32, 4, FRAME);
+    r.sample(new Rng(8), a);
+    back.sample(new Rng(8), b);
+    assertArrayEquals(a.states, b.states);
+    assertArrayEquals(a.nextStates, b.nextStates);
+    assertArrayEquals(a.actions, b.actions);
+    assertArrayEquals(a.rewards, b.rewards);
+    assertArrayEquals(a.dones, b.dones);
+    // and both go on identically
+    episode(r, 20, 3, true, new long[] {100});
+    episode(back, 20, 3, true, new long[] {100});
+    r.sample(new Rng(9), a);
+    back.sample(new Rng(9), b);
+    assertArrayEquals(a.states, b.states);
+  }
+
+  @Test
+  void misuseIsRefusedWithAReason() {
+    FrameReplayBuffer r = new FrameReplayBuffer(10, FRAME, 4);
+    assertThrows(IllegalStateException.class, () -> r.append(0, 0, 0, false, new byte[FRAME], 0, 1));
+    assertThrows(IllegalStateException.class, () -> r.sample(new Rng(1), new Batch(1, 4, FRAME)));
+    assertThrows(IllegalArgumentException.class, () -> new FrameReplayBuffer(3, FRAME, 4));
+    r.startEpisode(new byte[FRAME], 0, 0, 0);
+    r.append(0, 0, 0, false, new byte[FRAME], 0, 1);
+    assertThrows(IllegalArgumentException.class, () -> r.sample(new Rng(1), new Batch(1, 2, FRAME)));
+  }
+
+  @Test
+  void memoryPerSlotIsTheFramePlusSmallMetadata() {
+    assertEquals(84 * 84 + 26, FrameReplayBuffer.bytesPerSlot(84 * 84));
+    assertTrue(FrameReplayBuffer.bytesPerSlot(84 * 84) * 1_000_000L <= 7_500_000_000L);
+  }
+}
