@@ -1,0 +1,65 @@
+package org.dqnsweep.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The benchmark commands print their figures as parseable name=value lines (tiny sizes: not a speed test). */
+class BenchCommandTest {
+
+  private static Map<String, Double> figures(String... args) {
+    PrintStream old = System.out;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    int code;
+    try {
+      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+      code = Cli.run(args);
+    } finally {
+      System.setOut(old);
+    }
+    assertEquals(0, code, out.toString(StandardCharsets.UTF_8));
+    Map<String, Double> f = new LinkedHashMap<>();
+    for (String line : out.toString(StandardCharsets.UTF_8).split("\n")) {
+      if (line.matches("[a-z0-9_]+=[-0-9.]+")) {
+        String[] kv = line.split("=");
+        f.put(kv[0], Double.parseDouble(kv[1]));
+      }
+    }
+    return f;
+  }
+
+  @Test
+  void envBenchPrintsRatesAndAConsistentOverhead() {
+    Map<String, Double> f = figures("bench", "env", "--steps", "200", "--rounds", "1");
+    assertTrue(f.get("raw_frames_per_s") > 0);
+    assertTrue(f.get("agent_steps_per_s") > 0);
+    double expected = (1 / f.get("agent_steps_per_s")) / (4 / f.get("raw_frames_per_s"));
+    assertEquals(expected, f.get("wrapper_overhead"), expected * 0.01);
+  }
+
+  @Test
+  void envBenchReferenceRunsThePythonSide() {
+    Map<String, Double> f = figures("bench", "env", "--steps", "200", "--rounds", "1", "--reference");
+    assertTrue(f.get("reference_agent_steps_per_s") > 0);
+    assertEquals(f.get("agent_steps_per_s") / f.get("reference_agent_steps_per_s"), f.get("speedup"), 0.01 * f.get("speedup"));
+  }
+
+  @Test
+  void replayBenchMeasuresAboutAFramePerTransition() {
+    Map<String, Double> f = figures("bench", "replay", "--capacity", "20000", "--samples", "500");
+    double perTransition = f.get("replay_bytes_per_transition");
+    assertTrue(perTransition >= 84 * 84 && perTransition < 84 * 84 * 1.1, "bytes per transition " + perTransition);
+    assertTrue(f.get("replay_sample_batch32_us") > 0);
+  }
+
+  @Test
+  void unknownGameFailsWithTheRomErrorAndExitCodeTwo() {
+    assertEquals(2, Cli.run("bench", "env", "--game", "NoSuchGame", "--steps", "200"));
+  }
+}
