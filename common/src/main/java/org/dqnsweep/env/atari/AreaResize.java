@@ -1,11 +1,18 @@
 package org.dqnsweep.env.atari;
 
+import java.util.Arrays;
+
 /**
  * Downscales a uint8 grayscale image with OpenCV's {@code INTER_AREA} weights: each output pixel is the mean of the
  * source area it covers, partial pixels weighted by their covered fraction, rounded half to even as
  * {@code saturate_cast<uchar>} does. The weights are OpenCV's {@code computeResizeAreaTab}; the two passes run
- * vertical first (contiguous, vectorizable rows), so float rounding may differ from OpenCV's order by a hair,
- * which moves a pixel by at most one gray level and only on exact .5 ties.
+ * vertical first, so float rounding may differ from OpenCV's order by a hair, which could move a pixel by one
+ * gray level on an exact .5 tie (against gymnasium over the parity run: no pixel differs).
+ *
+ * <p>Consecutive Atari frames differ in few rows, so the resize is incremental: it keeps the last source and
+ * recomputes only the output rows whose source rows changed (found with vectorized row compares). The result is
+ * that of a full resize as long as {@code dst} still holds this instance's previous output; a different
+ * {@code dst} array gets a full resize.
  */
 public final class AreaResize {
   private static final int TAPS = 4;
@@ -19,7 +26,10 @@ public final class AreaResize {
   // per output column: first source column and up to TAPS weights (zero-padded)
   private final int[] colStart;
   private final float[] colWeights;
-  private final float[] rows;
+  private final float[] row; // srcW + TAPS: zero-weight taps past the edge read padding
+  private final byte[] lastSrc;
+  private final boolean[] changed;
+  private byte[] lastDst;
 
   public AreaResize(int srcH, int srcW, int dstH, int dstW) {
     if (dstH > srcH || dstW > srcW || dstH < 1 || dstW < 1) {
@@ -35,40 +45,57 @@ public final class AreaResize {
     this.colWeights = new float[dstW * TAPS];
     table(srcH, dstH, rowStart, rowWeights);
     table(srcW, dstW, colStart, colWeights);
-    this.rows = new float[dstH * srcW];
+    this.row = new float[srcW + TAPS];
+    this.lastSrc = new byte[srcH * srcW];
+    this.changed = new boolean[srcH];
   }
 
   /** Resizes {@code src} (srcH x srcW, row-major) into {@code dst} (dstH x dstW). */
   public void resize(byte[] src, byte[] dst) {
-    // Vertical pass: each output row is a weighted sum of up to TAPS whole source rows.
-    for (int dy = 0; dy < dstH; dy++) {
-      int out = dy * srcW;
-      int s0 = rowStart[dy] * srcW;
-      float w0 = rowWeights[dy * TAPS];
-      float w1 = rowWeights[dy * TAPS + 1];
-      float w2 = rowWeights[dy * TAPS + 2];
-      float w3 = rowWeights[dy * TAPS + 3];
-      int s1 = Math.min(s0 + srcW, (srcH - 1) * srcW);
-      int s2 = Math.min(s0 + 2 * srcW, (srcH - 1) * srcW);
-      int s3 = Math.min(s0 + 3 * srcW, (srcH - 1) * srcW);
-      for (int x = 0; x < srcW; x++) {
-        rows[out + x] = w0 * (src[s0 + x] & 0xFF) + w1 * (src[s1 + x] & 0xFF)
-            + w2 * (src[s2 + x] & 0xFF) + w3 * (src[s3 + x] & 0xFF);
+    boolean all = dst != lastDst;
+    lastDst = dst;
+    for (int y = 0; y < srcH; y++) {
+      int from = y * srcW;
+      int to = from + srcW;
+      changed[y] = all || !Arrays.equals(src, from, to, lastSrc, from, to);
+      if (changed[y]) {
+        System.arraycopy(src, from, lastSrc, from, srcW);
       }
     }
-    // Horizontal pass over the already-shrunk rows.
     for (int dy = 0; dy < dstH; dy++) {
-      int in = dy * srcW;
-      int out = dy * dstW;
-      for (int dx = 0; dx < dstW; dx++) {
-        int c = in + colStart[dx];
-        int w = dx * TAPS;
-        int last = in + srcW - 1;
-        float v = colWeights[w] * rows[c] + colWeights[w + 1] * rows[Math.min(c + 1, last)]
-            + colWeights[w + 2] * rows[Math.min(c + 2, last)] + colWeights[w + 3] * rows[Math.min(c + 3, last)];
-        int r = (int) Math.rint(v);
-        dst[out + dx] = (byte) (r > 255 ? 255 : Math.max(r, 0));
+      boolean dirty = false;
+      for (int t = 0; t < TAPS && !dirty; t++) {
+        dirty = rowWeights[dy * TAPS + t] != 0 && changed[Math.min(rowStart[dy] + t, srcH - 1)];
       }
+      if (dirty) {
+        resizeRow(src, dst, dy);
+      }
+    }
+  }
+
+  /** Recomputes output row {@code dy}: vertical taps into one float row, then horizontal taps. */
+  private void resizeRow(byte[] src, byte[] dst, int dy) {
+    int last = (srcH - 1) * srcW;
+    int s0 = rowStart[dy] * srcW;
+    int s1 = Math.min(s0 + srcW, last);
+    int s2 = Math.min(s0 + 2 * srcW, last);
+    int s3 = Math.min(s0 + 3 * srcW, last);
+    float w0 = rowWeights[dy * TAPS];
+    float w1 = rowWeights[dy * TAPS + 1];
+    float w2 = rowWeights[dy * TAPS + 2];
+    float w3 = rowWeights[dy * TAPS + 3];
+    for (int x = 0; x < srcW; x++) {
+      row[x] = w0 * (src[s0 + x] & 0xFF) + w1 * (src[s1 + x] & 0xFF) + w2 * (src[s2 + x] & 0xFF)
+          + w3 * (src[s3 + x] & 0xFF);
+    }
+    int out = dy * dstW;
+    for (int dx = 0; dx < dstW; dx++) {
+      int c = colStart[dx];
+      int w = dx * TAPS;
+      float v = colWeights[w] * row[c] + colWeights[w + 1] * row[c + 1] + colWeights[w + 2] * row[c + 2]
+          + colWeights[w + 3] * row[c + 3];
+      int r = (int) Math.rint(v);
+      dst[out + dx] = (byte) (r > 255 ? 255 : Math.max(r, 0));
     }
   }
 

@@ -1,5 +1,7 @@
 package org.dqnsweep.env.atari;
 
+import java.util.Arrays;
+
 import org.dqnsweep.env.Env;
 import org.dqnsweep.env.PalettedScreen;
 import org.dqnsweep.env.Step;
@@ -12,6 +14,8 @@ import org.dqnsweep.env.Wrapper;
  *
  * <p>Only those two frames are read, as palette indices from the emulator beneath, and converted to grayscale in
  * the same pass as the max through a 64 KB table: one lookup per pixel instead of two conversions and a max.
+ * Rows where neither frame changed since the last step keep their pooled values (vectorized row compares find
+ * them), which skips most of the screen in games with a static background.
  */
 public final class MaxAndSkip extends Wrapper {
   private final int skip;
@@ -22,6 +26,8 @@ public final class MaxAndSkip extends Wrapper {
   private final byte[] secondLast;
   private final byte[] last;
   private final byte[] pooled;
+  private final byte[] pooledFrom; // the index pair each pooled row was computed from, per row
+  private final int width;
   private byte[] current;
 
   public MaxAndSkip(Env env, int skip, boolean maxPool) {
@@ -42,9 +48,12 @@ public final class MaxAndSkip extends Wrapper {
       }
     }
     int size = Shapes.size(env.observationShape());
+    this.width = env.observationShape()[env.observationShape().length - 1];
     this.secondLast = new byte[size];
     this.last = new byte[size];
     this.pooled = new byte[size];
+    this.pooledFrom = new byte[2 * size];
+    pool(0, size); // pooledFrom (all index 0) and pooled now agree
   }
 
   @Override
@@ -71,17 +80,31 @@ public final class MaxAndSkip extends Wrapper {
         break;
       }
     }
-    if (maxPool) {
-      for (int p = 0; p < pooled.length; p++) {
-        pooled[p] = maxGray[(secondLast[p] & 0xFF) << 8 | (last[p] & 0xFF)];
-      }
-    } else {
-      for (int p = 0; p < pooled.length; p++) {
-        pooled[p] = gray[last[p] & 0xFF];
+    int size = pooled.length;
+    for (int from = 0; from < size; from += width) {
+      int to = from + width;
+      if (!Arrays.equals(last, from, to, pooledFrom, size + from, size + to)
+          || maxPool && !Arrays.equals(secondLast, from, to, pooledFrom, from, to)) {
+        pool(from, to);
       }
     }
     current = pooled;
     return new Step(reward, raw, step.terminated(), step.truncated(), step.gameOver());
+  }
+
+  /** Pools pixels {@code [from, to)} of the current pair and remembers the pair they came from. */
+  private void pool(int from, int to) {
+    if (maxPool) {
+      for (int p = from; p < to; p++) {
+        pooled[p] = maxGray[(secondLast[p] & 0xFF) << 8 | (last[p] & 0xFF)];
+      }
+    } else {
+      for (int p = from; p < to; p++) {
+        pooled[p] = gray[last[p] & 0xFF];
+      }
+    }
+    System.arraycopy(secondLast, from, pooledFrom, from, to - from);
+    System.arraycopy(last, from, pooledFrom, pooled.length + from, to - from);
   }
 
   @Override

@@ -41,6 +41,28 @@ class AreaResizeTest {
   }
 
   @Test
+  void incrementalResizeEqualsAFullResizeAfterPartialChanges() {
+    Random random = new Random(9);
+    byte[] src = new byte[210 * 160];
+    random.nextBytes(src);
+    AreaResize incremental = new AreaResize(210, 160, 84, 84);
+    byte[] dst = new byte[84 * 84];
+    incremental.resize(src, dst);
+    for (int round = 0; round < 50; round++) {
+      // change a few random rows (or nothing), as consecutive game frames do
+      int rows = random.nextInt(4);
+      for (int i = 0; i < rows; i++) {
+        int y = random.nextInt(210);
+        src[y * 160 + random.nextInt(160)] = (byte) random.nextInt(256);
+      }
+      incremental.resize(src, dst);
+      byte[] full = new byte[84 * 84];
+      new AreaResize(210, 160, 84, 84).resize(src, full);
+      assertArrayEquals(full, dst, "round " + round);
+    }
+  }
+
+  @Test
   void refusesToEnlarge() {
     assertThrows(IllegalArgumentException.class, () -> new AreaResize(10, 10, 20, 20));
   }
