@@ -36,6 +36,7 @@ class BenchCommandTest {
 
   @Test
   void envBenchPrintsRatesAndAConsistentOverhead() {
+    // with one round the median ratio is the ratio of the two rates
     Map<String, Double> f = figures("bench", "env", "--steps", "200", "--rounds", "1");
     assertTrue(f.get("raw_frames_per_s") > 0);
     assertTrue(f.get("agent_steps_per_s") > 0);
