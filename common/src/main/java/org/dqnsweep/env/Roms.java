@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import org.bytedeco.ale.ALEInterface;
 import org.bytedeco.ale.StringOptional;
+import org.dqnsweep.util.Venv;
 
 /**
  * Finds Atari ROMs and refuses bad ones before ALE sees them: ALE 0.7.3's {@code loadROM} calls {@code exit(1)}
@@ -94,25 +95,22 @@ public final class Roms {
     return dirs;
   }
 
-  /** {@code ale_py/roms} in the project venv: under {@code dqn.home}, else the working directory. */
+  /** {@code ale_py/roms} in the project venv ({@link Venv#home()}/.venv). */
   private static List<Path> venvRomDirs() {
     List<Path> dirs = new ArrayList<>();
-    String home = System.getProperty("dqn.home");
-    for (Path root : home == null ? List.of(Path.of("")) : List.of(Path.of(home), Path.of(""))) {
-      Path lib = root.toAbsolutePath().resolve(".venv/lib");
-      if (!Files.isDirectory(lib)) {
-        continue;
-      }
-      try (DirectoryStream<Path> pythons = Files.newDirectoryStream(lib, "python3*")) {
-        for (Path py : pythons) {
-          Path roms = py.resolve("site-packages/ale_py/roms");
-          if (Files.isDirectory(roms) && !dirs.contains(roms)) {
-            dirs.add(roms);
-          }
+    Path lib = Venv.home().resolve(".venv/lib");
+    if (!Files.isDirectory(lib)) {
+      return dirs;
+    }
+    try (DirectoryStream<Path> pythons = Files.newDirectoryStream(lib, "python3*")) {
+      for (Path py : pythons) {
+        Path roms = py.resolve("site-packages/ale_py/roms");
+        if (Files.isDirectory(roms)) {
+          dirs.add(roms);
         }
-      } catch (IOException e) {
-        throw new RomNotFoundException("cannot list " + lib + ": " + e.getMessage());
       }
+    } catch (IOException e) {
+      throw new RomNotFoundException("cannot list " + lib + ": " + e.getMessage());
     }
     return dirs;
   }
