@@ -65,10 +65,18 @@ public final class ConfigNode {
       return (long) v.doubleValue(); // 1e6 written in YAML arrives as a float
     }
     if (v.isTextual()) {
+      String text = v.textValue().replace("_", "").trim();
       try {
-        return Long.parseLong(v.textValue().replace("_", "").trim());
+        return Long.parseLong(text);
       } catch (NumberFormatException e) {
-        // falls through to the error below
+        try {
+          double d = Double.parseDouble(text); // 1e6 is a string to YAML 1.1
+          if (d == Math.rint(d) && Math.abs(d) < 9e15) {
+            return (long) d;
+          }
+        } catch (NumberFormatException notANumber) {
+          // falls through to the error below
+        }
       }
     }
     throw new ConfigException(keyPath(key), "expected a whole number, got " + describe(v));
@@ -83,13 +91,20 @@ public final class ConfigNode {
       return v.doubleValue();
     }
     if (v.isTextual()) {
+      String text = v.textValue().replace("_", "").trim().toLowerCase(java.util.Locale.ROOT);
+      if (text.matches("\\+?\\.?inf(inity)?")) {
+        return Double.POSITIVE_INFINITY;
+      }
+      if (text.matches("-\\.?inf(inity)?")) {
+        return Double.NEGATIVE_INFINITY;
+      }
       try {
-        return Double.parseDouble(v.textValue().replace("_", "").trim());
+        return Double.parseDouble(text);
       } catch (NumberFormatException e) {
         // falls through to the error below
       }
     }
-    throw new ConfigException(keyPath(key), "expected a number, got " + describe(v));
+    throw new ConfigException(keyPath(key), "expected a number (or .inf), got " + describe(v));
   }
 
   public boolean getBool(String key, boolean defaultValue) {
@@ -112,6 +127,24 @@ public final class ConfigNode {
       return v.asText();
     }
     throw new ConfigException(keyPath(key), "expected a single value, got " + describe(v));
+  }
+
+  public List<Integer> getIntList(String key, List<Integer> defaultValue) {
+    JsonNode v = value(key);
+    if (v == null) {
+      return defaultValue;
+    }
+    if (!v.isArray()) {
+      throw new ConfigException(keyPath(key), "expected a list of whole numbers such as [64, 64], got " + describe(v));
+    }
+    List<Integer> out = new ArrayList<>();
+    for (JsonNode e : v) {
+      if (!e.isIntegralNumber() || !e.canConvertToInt()) {
+        throw new ConfigException(keyPath(key), "expected a list of whole numbers, got an element " + describe(e));
+      }
+      out.add(e.intValue());
+    }
+    return out;
   }
 
   /** Rejects any key of this mapping that no getter asked for, suggesting the closest known key. */

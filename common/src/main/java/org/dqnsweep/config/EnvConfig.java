@@ -2,8 +2,6 @@ package org.dqnsweep.config;
 
 import static org.dqnsweep.config.ConfigException.require;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * The environment and its preprocessing. Defaults reproduce the original script: gym {@code PongNoFrameskip-v4}
@@ -49,44 +47,6 @@ public record EnvConfig(
     require(maxEpisodeFrames >= 1, "env.max_episode_frames", "must be >= 1 emulator frame, got " + maxEpisodeFrames);
     require(repeatActionProbability >= 0 && repeatActionProbability < 1, "env.repeat_action_probability",
         "must be in [0, 1), got " + repeatActionProbability);
-  }
-
-  /** Reads the {@code env:} mapping; missing keys take the original script's values. */
-  public static EnvConfig from(ConfigNode n) {
-    EnvConfig d = ORIGINAL_SCRIPT;
-    EnvConfig c = new EnvConfig(
-        n.getString("game", d.game),
-        n.getString("rom_dir", d.romDir),
-        n.getInt("noop_max", d.noopMax),
-        n.getInt("frame_skip", d.frameSkip),
-        n.getBool("max_pool", d.maxPool),
-        n.getBool("episodic_life", d.episodicLife),
-        n.getBool("fire_reset", d.fireReset),
-        n.getInt("screen_size", d.screenSize),
-        n.getBool("clip_rewards", d.clipRewards),
-        n.getInt("frame_stack", d.frameStack),
-        n.getLong("max_episode_frames", d.maxEpisodeFrames),
-        n.getDouble("repeat_action_probability", d.repeatActionProbability));
-    n.finish();
-    return c;
-  }
-
-  /** The settings under their YAML keys, in declaration order: for printing and flattening to params. */
-  public Map<String, Object> toMap() {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("game", game);
-    m.put("rom_dir", romDir);
-    m.put("noop_max", noopMax);
-    m.put("frame_skip", frameSkip);
-    m.put("max_pool", maxPool);
-    m.put("episodic_life", episodicLife);
-    m.put("fire_reset", fireReset);
-    m.put("screen_size", screenSize);
-    m.put("clip_rewards", clipRewards);
-    m.put("frame_stack", frameStack);
-    m.put("max_episode_frames", maxEpisodeFrames);
-    m.put("repeat_action_probability", repeatActionProbability);
-    return m;
   }
 
   /** The original script's preprocessing for another game and ROM folder. */

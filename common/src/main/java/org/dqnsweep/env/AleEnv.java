@@ -1,9 +1,13 @@
 package org.dqnsweep.env;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.ale.ALEInterface;
+import org.bytedeco.ale.ALEState;
 import org.bytedeco.ale.ColourPalette;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.IntPointer;
@@ -152,6 +156,34 @@ public final class AleEnv implements Env, PalettedScreen {
   /** Emulator frames in the current episode. */
   public long episodeFrames() {
     return episodeFrames;
+  }
+
+  /** The whole emulator (system state, including ALE's generator) plus the frame counters. */
+  @Override
+  public void saveState(DataOutputStream out) throws IOException {
+    try (ALEState state = ale.cloneSystemState(); BytePointer bytes = state.serialize()) {
+      byte[] b = new byte[(int) bytes.limit()];
+      bytes.get(b);
+      out.writeInt(b.length);
+      out.write(b);
+    }
+    out.writeLong(episodeFrames);
+    out.writeLong(totalFrames);
+  }
+
+  @Override
+  public void loadState(DataInputStream in) throws IOException {
+    byte[] b = new byte[in.readInt()];
+    in.readFully(b);
+    try (BytePointer bytes = new BytePointer(b.length); ) {
+      bytes.put(b).limit(b.length);
+      try (ALEState state = new ALEState(bytes)) {
+        ale.restoreSystemState(state);
+      }
+    }
+    episodeFrames = in.readLong();
+    totalFrames = in.readLong();
+    screenFresh = false;
   }
 
   @Override

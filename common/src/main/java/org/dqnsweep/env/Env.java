@@ -1,5 +1,8 @@
 package org.dqnsweep.env;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.util.List;
 
 /**
@@ -13,6 +16,11 @@ public interface Env extends AutoCloseable {
 
   /** Shape of {@link #observation()}, e.g. {@code [210, 160]} raw or {@code [4, 84, 84]} stacked. */
   int[] observationShape();
+
+  /** How the observation's bytes encode numbers. */
+  default ObservationType observationType() {
+    return ObservationType.UINT8;
+  }
 
   /** Number of discrete actions; actions are {@code 0 .. actionCount()-1}. */
   int actionCount();
@@ -34,6 +42,15 @@ public interface Env extends AutoCloseable {
 
   /** Emulator frames run since this environment was created, over all episodes. */
   long emulatorFrames();
+
+  /**
+   * Writes everything needed to continue this env exactly where it is (emulator, wrapper buffers, generators),
+   * for checkpoints taken mid-episode.
+   */
+  void saveState(DataOutputStream out) throws IOException;
+
+  /** Restores a state written by {@link #saveState} on an env built from the same config. */
+  void loadState(DataInputStream in) throws IOException;
 
   /** This env or the first env beneath it (through wrappers) of the given type, or null. */
   default <T> T unwrap(Class<T> type) {

@@ -1,5 +1,8 @@
 package org.dqnsweep.env;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.util.List;
 
 /** Base of the preprocessing wrappers: delegates everything to the wrapped env; subclasses override a little. */
@@ -13,6 +16,11 @@ public abstract class Wrapper implements Env {
   @Override
   public int[] observationShape() {
     return env.observationShape();
+  }
+
+  @Override
+  public ObservationType observationType() {
+    return env.observationType();
   }
 
   @Override
@@ -48,6 +56,17 @@ public abstract class Wrapper implements Env {
   @Override
   public long emulatorFrames() {
     return env.emulatorFrames();
+  }
+
+  /** Saves the wrapped env; wrappers with state of their own save it first, then call this. */
+  @Override
+  public void saveState(DataOutputStream out) throws IOException {
+    env.saveState(out);
+  }
+
+  @Override
+  public void loadState(DataInputStream in) throws IOException {
+    env.loadState(in);
   }
 
   @Override

@@ -11,7 +11,7 @@ class EnvConfigTest {
 
   private static EnvConfig parse(String yaml) {
     ConfigNode root = new ConfigNode(Yaml.parse(yaml, "test.yaml"), "");
-    EnvConfig c = EnvConfig.from(root.child("env"));
+    EnvConfig c = Configs.read(root.child("env"), EnvConfig.class, EnvConfig.ORIGINAL_SCRIPT);
     root.finish();
     return c;
   }
@@ -78,7 +78,7 @@ class EnvConfigTest {
 
   @Test
   void printsAsYamlUnderItsKeys() {
-    String yaml = Yaml.write(EnvConfig.ORIGINAL_SCRIPT.toMap());
+    String yaml = Yaml.write(Configs.toMap(EnvConfig.ORIGINAL_SCRIPT));
     assertTrue(yaml.contains("frame_skip: 4"), yaml);
     assertEquals(EnvConfig.ORIGINAL_SCRIPT, parse("env:\n" + yaml.replaceAll("(?m)^", "  ")));
   }

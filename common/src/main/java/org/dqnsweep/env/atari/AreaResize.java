@@ -73,6 +73,11 @@ public final class AreaResize {
     }
   }
 
+  /** Makes the next {@link #resize} recompute every row (its previous output may have been replaced). */
+  public void invalidate() {
+    lastDst = null;
+  }
+
   /** Recomputes output row {@code dy}: vertical taps into one float row, then horizontal taps. */
   private void resizeRow(byte[] src, byte[] dst, int dy) {
     int last = (srcH - 1) * srcW;

@@ -1,5 +1,8 @@
 package org.dqnsweep.env.atari;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import org.dqnsweep.env.Env;
 import org.dqnsweep.env.Step;
 import org.dqnsweep.env.Wrapper;
@@ -24,6 +27,20 @@ public final class EpisodicLife extends Wrapper {
     boolean lostLife = now < lives && now > 0;
     lives = now;
     return lostLife ? step.withTerminated(true) : step;
+  }
+
+  @Override
+  public void saveState(DataOutputStream out) throws IOException {
+    out.writeInt(lives);
+    out.writeBoolean(realDone);
+    env.saveState(out);
+  }
+
+  @Override
+  public void loadState(DataInputStream in) throws IOException {
+    lives = in.readInt();
+    realDone = in.readBoolean();
+    env.loadState(in);
   }
 
   @Override

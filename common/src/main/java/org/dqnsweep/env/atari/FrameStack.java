@@ -1,5 +1,8 @@
 package org.dqnsweep.env.atari;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import org.dqnsweep.env.Env;
 import org.dqnsweep.env.Step;
 import org.dqnsweep.env.Wrapper;
@@ -48,6 +51,18 @@ public final class FrameStack extends Wrapper {
     System.arraycopy(stacked, frameSize, stacked, 0, (k - 1) * frameSize);
     System.arraycopy(env.observation(), 0, stacked, (k - 1) * frameSize, frameSize);
     return step;
+  }
+
+  @Override
+  public void saveState(DataOutputStream out) throws IOException {
+    out.write(stacked);
+    env.saveState(out);
+  }
+
+  @Override
+  public void loadState(DataInputStream in) throws IOException {
+    in.readFully(stacked);
+    env.loadState(in);
   }
 
   @Override

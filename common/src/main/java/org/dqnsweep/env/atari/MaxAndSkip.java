@@ -1,5 +1,8 @@
 package org.dqnsweep.env.atari;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.util.Arrays;
 
 import org.dqnsweep.env.Env;
@@ -90,6 +93,27 @@ public final class MaxAndSkip extends Wrapper {
     }
     current = pooled;
     return new Step(reward, raw, step.terminated(), step.truncated(), step.gameOver());
+  }
+
+  @Override
+  public void saveState(DataOutputStream out) throws IOException {
+    out.write(secondLast);
+    out.write(last);
+    out.write(pooled);
+    out.write(pooledFrom);
+    out.writeBoolean(current == pooled);
+    env.saveState(out);
+  }
+
+  @Override
+  public void loadState(DataInputStream in) throws IOException {
+    in.readFully(secondLast);
+    in.readFully(last);
+    in.readFully(pooled);
+    in.readFully(pooledFrom);
+    boolean wasPooled = in.readBoolean();
+    env.loadState(in);
+    current = wasPooled ? pooled : env.observation();
   }
 
   /** Pools pixels {@code [from, to)} of the current pair and remembers the pair they came from. */

@@ -1,5 +1,8 @@
 package org.dqnsweep.env.atari;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import org.dqnsweep.env.Env;
 import org.dqnsweep.env.Step;
 import org.dqnsweep.env.Wrapper;
@@ -37,6 +40,22 @@ public final class NoopReset extends Wrapper {
       }
     }
     return env.observation();
+  }
+
+  @Override
+  public void saveState(DataOutputStream out) throws IOException {
+    out.writeLong(rng.state());
+    out.writeInt(overrideNoops);
+    out.writeInt(lastNoops);
+    env.saveState(out);
+  }
+
+  @Override
+  public void loadState(DataInputStream in) throws IOException {
+    rng.setState(in.readLong());
+    overrideNoops = in.readInt();
+    lastNoops = in.readInt();
+    env.loadState(in);
   }
 
   /** Uses exactly {@code noops} no-ops on the next reset only: to replay a reference run's episode starts. */

@@ -1,5 +1,8 @@
 package org.dqnsweep.env.atari;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import org.dqnsweep.env.Env;
 import org.dqnsweep.env.Step;
 import org.dqnsweep.env.Wrapper;
@@ -41,6 +44,19 @@ public final class WarpFrame extends Wrapper {
     Step step = env.step(action);
     resize.resize(env.observation(), frame);
     return step;
+  }
+
+  @Override
+  public void saveState(DataOutputStream out) throws IOException {
+    out.write(frame);
+    env.saveState(out);
+  }
+
+  @Override
+  public void loadState(DataInputStream in) throws IOException {
+    in.readFully(frame);
+    resize.invalidate();
+    env.loadState(in);
   }
 
   @Override

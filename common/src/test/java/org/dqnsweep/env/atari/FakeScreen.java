@@ -95,5 +95,17 @@ class FakeScreen implements Env, PalettedScreen {
   }
 
   @Override
+  public void saveState(java.io.DataOutputStream out) throws java.io.IOException {
+    out.writeInt(frame);
+    out.writeLong(total);
+  }
+
+  @Override
+  public void loadState(java.io.DataInputStream in) throws java.io.IOException {
+    frame = in.readInt();
+    total = in.readLong();
+  }
+
+  @Override
   public void close() {}
 }

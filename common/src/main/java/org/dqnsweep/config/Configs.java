@@ -1,0 +1,105 @@
+package org.dqnsweep.config;
+
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.RecordComponent;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads config records from YAML mappings and writes them back, by their components: a component {@code fooBar}
+ * is the key {@code foo_bar}; a missing key takes the value of the record's named defaults; nested records are
+ * nested mappings. Each record validates itself in its constructor, so reading, {@code --set} overrides and sweeps
+ * all pass through the same checks.
+ */
+public final class Configs {
+  private Configs() {}
+
+  /** Reads {@code node} as a {@code type} record, missing keys from {@code defaults}; rejects unknown keys. */
+  public static <R extends Record> R read(ConfigNode node, Class<R> type, R defaults) {
+    RecordComponent[] components = type.getRecordComponents();
+    Object[] values = new Object[components.length];
+    Class<?>[] types = new Class<?>[components.length];
+    for (int i = 0; i < components.length; i++) {
+      RecordComponent c = components[i];
+      types[i] = c.getType();
+      values[i] = readValue(node, key(c), c, get(c, defaults));
+    }
+    node.finish();
+    try {
+      Constructor<R> ctor = type.getDeclaredConstructor(types);
+      return ctor.newInstance(values);
+    } catch (InvocationTargetException e) {
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IllegalStateException(e.getCause());
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("config record " + type.getSimpleName() + " cannot be built", e);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Object readValue(ConfigNode node, String key, RecordComponent c, Object def) {
+    Class<?> t = c.getType();
+    if (t == int.class) {
+      return node.getInt(key, (Integer) def);
+    } else if (t == long.class) {
+      return node.getLong(key, (Long) def);
+    } else if (t == double.class) {
+      return node.getDouble(key, (Double) def);
+    } else if (t == boolean.class) {
+      return node.getBool(key, (Boolean) def);
+    } else if (t == String.class) {
+      return node.getString(key, (String) def);
+    } else if (t == List.class && ((ParameterizedType) c.getGenericType()).getActualTypeArguments()[0] == Integer.class) {
+      return node.getIntList(key, (List<Integer>) def);
+    } else if (Record.class.isAssignableFrom(t)) {
+      return read(node.child(key), (Class<Record>) t, (Record) def);
+    }
+    throw new IllegalStateException("unsupported config component type " + t + " for " + node.keyPath(key));
+  }
+
+  /** The record as nested maps under its YAML keys, in declaration order (for printing and params). */
+  public static Map<String, Object> toMap(Record r) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (RecordComponent c : r.getClass().getRecordComponents()) {
+      Object v = get(c, r);
+      m.put(key(c), v instanceof Record nested ? toMap(nested) : v);
+    }
+    return m;
+  }
+
+  /** {@code a.b.c -> value} for every leaf of a nested map (MLflow params, Parquet columns). */
+  public static Map<String, Object> flatten(Map<String, Object> tree) {
+    Map<String, Object> flat = new LinkedHashMap<>();
+    flatten("", tree, flat);
+    return flat;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void flatten(String prefix, Map<String, Object> tree, Map<String, Object> out) {
+    for (Map.Entry<String, Object> e : tree.entrySet()) {
+      String k = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
+      if (e.getValue() instanceof Map<?, ?> m) {
+        flatten(k, (Map<String, Object>) m, out);
+      } else {
+        out.put(k, e.getValue());
+      }
+    }
+  }
+
+  static String key(RecordComponent c) {
+    return c.getName().replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
+  }
+
+  private static Object get(RecordComponent c, Record r) {
+    try {
+      return c.getAccessor().invoke(r);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,59 @@
+package org.dqnsweep.config;
+
+import static org.dqnsweep.config.ConfigException.require;
+
+/**
+ * The DQN update. Defaults are the original script's: Adam lr 1e-4 (PyTorch's default eps 1e-8), gamma 0.99,
+ * Huber loss, batch 32, hard target sync every 1,000 updates, one update per agent step after 10,000 steps, and no
+ * gradient clipping: the script's {@code grad.data.clamp(-1, 1)} is not in place, so it never clipped (its TF twin
+ * clips by value; set {@code grad_clip: value} for that).
+ *
+ * @param gamma discount factor
+ * @param lr Adam learning rate
+ * @param adamEps Adam epsilon, added to the square root of the second moment (PyTorch default 1e-8)
+ * @param loss {@code huber} (delta {@code huberDelta}) or {@code mse}
+ * @param huberDelta where the Huber loss turns from quadratic to linear
+ * @param doubleDqn take the next action from the online net, its value from the target net (van Hasselt 2016)
+ * @param gradClip {@code none}, {@code value} (clamp each gradient to +-gradClipValue) or {@code norm} (rescale to
+ *     global L2 norm gradClipValue)
+ * @param gradClipValue the clamp bound or the max global norm
+ * @param batchSize transitions per update
+ * @param targetSyncEveryUpdates copy online to target every this many updates
+ * @param trainEveryAgentSteps one update every this many agent steps
+ * @param learnStartAgentSteps no update before this many agent steps
+ */
+public record LearnerConfig(
+    double gamma,
+    double lr,
+    double adamEps,
+    String loss,
+    double huberDelta,
+    boolean doubleDqn,
+    String gradClip,
+    double gradClipValue,
+    int batchSize,
+    int targetSyncEveryUpdates,
+    int trainEveryAgentSteps,
+    long learnStartAgentSteps) {
+
+  public static final LearnerConfig ORIGINAL_SCRIPT =
+      new LearnerConfig(0.99, 1e-4, 1e-8, "huber", 1.0, false, "none", 1.0, 32, 1000, 1, 10_000);
+
+  public LearnerConfig {
+    require(gamma >= 0 && gamma <= 1, "learner.gamma", "must be in [0, 1], got " + gamma);
+    require(lr > 0 && lr < 1, "learner.lr", "must be in (0, 1), got " + lr);
+    require(adamEps > 0 && adamEps < 1, "learner.adam_eps", "must be in (0, 1), got " + adamEps);
+    require("huber".equals(loss) || "mse".equals(loss), "learner.loss", "expected huber or mse, got '" + loss + "'");
+    require(huberDelta > 0, "learner.huber_delta", "must be > 0, got " + huberDelta);
+    require("none".equals(gradClip) || "value".equals(gradClip) || "norm".equals(gradClip), "learner.grad_clip",
+        "expected none, value or norm, got '" + gradClip + "'");
+    require(gradClipValue > 0, "learner.grad_clip_value", "must be > 0, got " + gradClipValue);
+    require(batchSize >= 1 && batchSize <= 65536, "learner.batch_size", "must be in [1, 65536], got " + batchSize);
+    require(targetSyncEveryUpdates >= 1, "learner.target_sync_every_updates", "must be >= 1 update, got "
+        + targetSyncEveryUpdates);
+    require(trainEveryAgentSteps >= 1, "learner.train_every_agent_steps", "must be >= 1 agent step, got "
+        + trainEveryAgentSteps);
+    require(learnStartAgentSteps >= 0, "learner.learn_start_agent_steps", "must be >= 0 agent steps, got "
+        + learnStartAgentSteps);
+  }
+}

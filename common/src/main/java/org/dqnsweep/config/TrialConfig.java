@@ -1,0 +1,83 @@
+package org.dqnsweep.config;
+
+import static org.dqnsweep.config.ConfigException.require;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Everything one training run needs, one record per concern. Defaults reproduce the original PyTorch script;
+ * presets in {@code conf/trials/} name their source.
+ *
+ * @param seed the trial's seed: every generator of the run (env no-ops, exploration, replay sampling, weight
+ *     initialization) is derived from it, so runs sharing a JVM never share a generator
+ */
+public record TrialConfig(
+    long seed,
+    EnvConfig env,
+    NetworkConfig network,
+    LearnerConfig learner,
+    ExplorationConfig exploration,
+    ReplayConfig replay,
+    TrainerConfig trainer) {
+
+  public static final TrialConfig ORIGINAL_SCRIPT = new TrialConfig(1, EnvConfig.ORIGINAL_SCRIPT, NetworkConfig.NATURE,
+      LearnerConfig.ORIGINAL_SCRIPT, ExplorationConfig.ORIGINAL_SCRIPT, ReplayConfig.ORIGINAL_SCRIPT,
+      TrainerConfig.ORIGINAL_SCRIPT);
+
+  public TrialConfig {
+    boolean cartpole = "cartpole".equalsIgnoreCase(env.game());
+    require(!cartpole || "mlp".equals(network.type()), "network.type",
+        "cartpole has a 4-number observation: use network.type: mlp");
+    require(cartpole || !"mlp".equals(network.type()), "network.type",
+        "Atari observations are screens: use network.type: nature_cnn (mlp is for cartpole)");
+    require(!cartpole || env.frameStack() == 1, "env.frame_stack", "cartpole observations are not stacked: use 1");
+    require(replay.capacity() >= learner.batchSize() + env.frameStack() + 1, "replay.capacity",
+        "must hold more than a batch (" + learner.batchSize() + ") of stacked transitions");
+    require(learner.learnStartAgentSteps() >= learner.batchSize(), "learner.learn_start_agent_steps",
+        "must be >= learner.batch_size (" + learner.batchSize() + ") so the first batch has distinct transitions");
+  }
+
+  /** Whether this trial plays CartPole (MLP on 4 numbers) rather than an Atari game. */
+  public boolean isCartPole() {
+    return "cartpole".equalsIgnoreCase(env.game());
+  }
+
+  /** Reads a trial config file, applies {@code key=value} overrides (YAML values), validates everything. */
+  public static TrialConfig load(Path file, List<String> overrides) {
+    return parse(Yaml.read(file), file.toString(), overrides);
+  }
+
+  /** Reads a trial config tree (for sweeps, which build trees), applying {@code key=value} overrides. */
+  public static TrialConfig parse(JsonNode tree, String source, List<String> overrides) {
+    if (!tree.isObject()) {
+      throw new ConfigException(source, "expected a mapping of config sections (env, network, learner, ...)");
+    }
+    ObjectNode root = ((ObjectNode) tree).deepCopy();
+    for (String o : overrides) {
+      int eq = o.indexOf('=');
+      if (eq <= 0) {
+        throw new ConfigException(o, "an override is key.path=value, e.g. learner.lr=3e-4");
+      }
+      String[] path = o.substring(0, eq).trim().split("\\.");
+      ObjectNode at = root;
+      for (int i = 0; i < path.length - 1; i++) {
+        JsonNode next = at.get(path[i]);
+        if (next == null || next.isNull()) {
+          next = at.putObject(path[i]);
+        } else if (!next.isObject()) {
+          throw new ConfigException(o.substring(0, eq), "'" + path[i] + "' is a value, not a section");
+        }
+        at = (ObjectNode) next;
+      }
+      at.set(path[path.length - 1], Yaml.parse(o.substring(eq + 1), "--set " + o));
+    }
+    return Configs.read(new ConfigNode(root, ""), TrialConfig.class, ORIGINAL_SCRIPT);
+  }
+
+  public TrialConfig withSeed(long newSeed) {
+    return new TrialConfig(newSeed, env, network, learner, exploration, replay, trainer);
+  }
+}
