@@ -1,0 +1,184 @@
+package org.dqnsweep.learn;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import org.dqnsweep.config.LearnerConfig;
+import org.dqnsweep.config.NetworkConfig;
+import org.dqnsweep.env.ObservationType;
+import org.dqnsweep.nn.QNetwork;
+import org.dqnsweep.replay.Batch;
+import org.dqnsweep.util.Rng;
+
+/**
+ * The DQN learner: an online and a target Q-network, the Bellman target, Huber or MSE loss, Adam. Every call runs
+ * in its own NDManager sub-scope, so native memory stays flat over millions of updates; only the networks and the
+ * optimizer state live in the learner's root manager.
+ */
+public final class DqnLearner implements AutoCloseable {
+  private final LearnerConfig config;
+  private final NDManager root;
+  private final QNetwork online;
+  private final QNetwork target;
+  private final Adam adam;
+  private final DataType inputType;
+  private final Shape batchShape;
+  private final Shape singleShape;
+  private final ByteBuffer states;
+  private final ByteBuffer nextStates;
+  private final ByteBuffer single;
+  private final long[] actions;
+  private long updates;
+
+  /** Loss and diagnostics of one update. */
+  public record UpdateStats(float loss, float qMean, float tdErrorMean) {}
+
+  /**
+   * @param observationShape one observation, e.g. [4, 84, 84]
+   * @param seed seeds the initial weights
+   */
+  public DqnLearner(LearnerConfig config, NetworkConfig network, int[] observationShape, ObservationType type,
+      int actionCount, Device device, long seed) {
+    this.config = config;
+    this.root = NDManager.newBaseManager(device);
+    Rng init = Rng.derive(seed, "network-init");
+    this.online = new QNetwork(network, observationShape, type, actionCount, root, init);
+    this.target = new QNetwork(network, observationShape, type, actionCount, root, init);
+    target.freeze();
+    online.copyTo(target);
+    this.adam = new Adam(root, online.parameters(), config.lr(), config.adamEps(), config.gradClip(),
+        config.gradClipValue());
+    this.inputType = type == ObservationType.UINT8 ? DataType.UINT8 : DataType.FLOAT32;
+    long[] batch = new long[observationShape.length + 1];
+    long[] one = new long[observationShape.length + 1];
+    batch[0] = config.batchSize();
+    one[0] = 1;
+    int bytes = type.bytes;
+    for (int i = 0; i < observationShape.length; i++) {
+      batch[i + 1] = observationShape[i];
+      one[i + 1] = observationShape[i];
+      bytes *= observationShape[i];
+    }
+    this.batchShape = new Shape(batch);
+    this.singleShape = new Shape(one);
+    this.states = ByteBuffer.allocateDirect(bytes * config.batchSize()).order(ByteOrder.nativeOrder());
+    this.nextStates = ByteBuffer.allocateDirect(bytes * config.batchSize()).order(ByteOrder.nativeOrder());
+    this.single = ByteBuffer.allocateDirect(bytes).order(ByteOrder.nativeOrder());
+    this.actions = new long[config.batchSize()];
+  }
+
+  /** Q-values of one observation (for acting). */
+  public float[] qValues(byte[] observation) {
+    try (NDManager scope = root.newSubManager()) {
+      return online.forward(input(scope, single, observation, singleShape), false).toFloatArray();
+    }
+  }
+
+  /** One gradient step on a sampled batch. */
+  public UpdateStats update(Batch batch) {
+    if (batch.size != config.batchSize()) {
+      throw new IllegalArgumentException("batch of " + batch.size + ", learner built for " + config.batchSize());
+    }
+    UpdateStats stats;
+    try (NDManager scope = root.newSubManager()) {
+      NDArray s = input(scope, states, batch.states, batchShape);
+      NDArray next = input(scope, nextStates, batch.nextStates, batchShape);
+      for (int i = 0; i < actions.length; i++) {
+        actions[i] = batch.actions[i];
+      }
+      NDArray a = scope.create(actions, new Shape(actions.length, 1));
+      NDArray rewards = scope.create(batch.rewards);
+      NDArray dones = scope.create(batch.dones);
+      // Outside the gradient collector nothing is recorded: the target is a constant.
+      NDArray y = bellmanTargets(target.forward(next, false),
+          config.doubleDqn() ? online.forward(next, false) : null, rewards, dones, (float) config.gamma());
+      try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+        NDArray q = online.forward(s, true).gather(a, 1).reshape(actions.length);
+        NDArray td = q.sub(y);
+        NDArray loss = "huber".equals(config.loss()) ? huber(td, (float) config.huberDelta()).mean() : td.square().mean();
+        collector.backward(loss);
+        stats = new UpdateStats(loss.getFloat(), q.mean().getFloat(), td.abs().mean().getFloat());
+      }
+      adam.step(online.parameters());
+    }
+    updates++;
+    return stats;
+  }
+
+  /**
+   * y = r + gamma * (1 - done) * Q_target(s', a'), with a' = argmax Q_target(s') (DQN) or argmax Q_online(s')
+   * (Double DQN, when {@code nextOnline} is given).
+   */
+  static NDArray bellmanTargets(NDArray nextTarget, NDArray nextOnline, NDArray rewards, NDArray dones, float gamma) {
+    NDArray next = nextOnline == null
+        ? nextTarget.max(new int[] {1})
+        : nextTarget.gather(nextOnline.argMax(1).reshape(-1, 1), 1).reshape(-1);
+    return next.mul(dones.neg().add(1f)).muli(gamma).addi(rewards);
+  }
+
+  /** Huber loss per element: quadratic within delta of zero, linear outside (DJL has none built in). */
+  static NDArray huber(NDArray x, float delta) {
+    NDArray abs = x.abs();
+    NDArray quadratic = abs.minimum(delta);
+    return quadratic.square().muli(0.5f).addi(abs.sub(quadratic).muli(delta));
+  }
+
+  /** Hard target update: copy the online network into the target network. */
+  public void syncTarget() {
+    online.copyTo(target);
+  }
+
+  public long updates() {
+    return updates;
+  }
+
+  private NDArray input(NDManager scope, ByteBuffer buffer, byte[] data, Shape shape) {
+    buffer.clear();
+    buffer.put(data, 0, buffer.capacity());
+    buffer.flip();
+    return scope.create(buffer, shape, inputType);
+  }
+
+  /** Online and target weights, optimizer moments and the update counter. */
+  public void save(DataOutputStream out) throws IOException {
+    online.save(out);
+    target.save(out);
+    adam.save(out);
+    out.writeLong(updates);
+  }
+
+  public void load(DataInputStream in) throws IOException {
+    online.load(in);
+    target.load(in);
+    adam.load(in);
+    updates = in.readLong();
+  }
+
+  /** Saves only the online network (what {@code play} and scoring need). */
+  public void saveWeights(DataOutputStream out) throws IOException {
+    online.save(out);
+  }
+
+  public void loadWeights(DataInputStream in) throws IOException {
+    online.load(in);
+    online.copyTo(target);
+  }
+
+  public Device device() {
+    return root.getDevice();
+  }
+
+  @Override
+  public void close() {
+    root.close();
+  }
+}

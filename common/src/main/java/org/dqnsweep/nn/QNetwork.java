@@ -1,0 +1,180 @@
+package org.dqnsweep.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import ai.djl.nn.Blocks;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.ParallelBlock;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.dqnsweep.config.NetworkConfig;
+import org.dqnsweep.env.ObservationType;
+import org.dqnsweep.util.FloatIo;
+import org.dqnsweep.util.Rng;
+
+/**
+ * A Q-network as a DJL block: the Nature CNN (conv 32 8x8/4, 64 4x4/2, 64 3x3/1, dense 512) for screens, or an
+ * MLP for low-dimensional states, with a plain or dueling head. uint8 screens are cast and scaled to [0, 1] inside
+ * the block, so they travel to the device as bytes.
+ */
+public final class QNetwork {
+  private final SequentialBlock block;
+  private final List<Parameter> params = new ArrayList<>();
+  private final List<String> names = new ArrayList<>();
+  private final ParameterStore store;
+
+  /**
+   * @param manager long-lived manager that owns the parameters (its device is the network's)
+   * @param inputShape one observation's shape, e.g. [4, 84, 84] or [4]
+   * @param init generator for the initial weights (PyTorch's default: U(-1/sqrt(fan_in), 1/sqrt(fan_in)))
+   */
+  public QNetwork(NetworkConfig config, int[] inputShape, ObservationType type, int actions, NDManager manager,
+      Rng init) {
+    this.block = build(config, type, actions);
+    long[] shape = new long[inputShape.length + 1];
+    shape[0] = 1;
+    for (int i = 0; i < inputShape.length; i++) {
+      shape[i + 1] = inputShape[i];
+    }
+    block.initialize(manager, DataType.FLOAT32, new Shape(shape));
+    for (Pair<String, Parameter> p : block.getParameters()) {
+      names.add(p.getKey());
+      params.add(p.getValue());
+    }
+    this.store = new ParameterStore(manager, false);
+    initialize(init);
+  }
+
+  private static SequentialBlock build(NetworkConfig config, ObservationType type, int actions) {
+    SequentialBlock net = new SequentialBlock();
+    int hidden;
+    if ("nature_cnn".equals(config.type())) {
+      if (type != ObservationType.UINT8) {
+        throw new IllegalArgumentException("nature_cnn takes uint8 screens");
+      }
+      net.addSingleton(x -> x.toType(DataType.FLOAT32, false).divi(255f), "scale_to_unit");
+      net.add(Conv2d.builder().setKernelShape(new Shape(8, 8)).optStride(new Shape(4, 4)).setFilters(32).build())
+          .add(Activation.reluBlock())
+          .add(Conv2d.builder().setKernelShape(new Shape(4, 4)).optStride(new Shape(2, 2)).setFilters(64).build())
+          .add(Activation.reluBlock())
+          .add(Conv2d.builder().setKernelShape(new Shape(3, 3)).optStride(new Shape(1, 1)).setFilters(64).build())
+          .add(Activation.reluBlock())
+          .add(Blocks.batchFlattenBlock());
+      hidden = 512;
+    } else {
+      if (type == ObservationType.UINT8) {
+        net.addSingleton(x -> x.toType(DataType.FLOAT32, false).divi(255f), "scale_to_unit");
+      }
+      List<Integer> widths = config.hidden();
+      for (int i = 0; i < widths.size() - 1; i++) {
+        net.add(Linear.builder().setUnits(widths.get(i)).build()).add(Activation.reluBlock());
+      }
+      hidden = widths.get(widths.size() - 1);
+    }
+    if (config.dueling()) {
+      // Wang et al. 2016: Q = V + A - mean(A), each stream with its own hidden layer
+      net.add(new ParallelBlock(
+          list -> {
+            NDArray v = list.get(0).singletonOrThrow();
+            NDArray a = list.get(1).singletonOrThrow();
+            return new NDList(v.add(a.sub(a.mean(new int[] {1}, true))));
+          },
+          List.of(stream(hidden, 1), stream(hidden, actions))));
+    } else {
+      net.add(stream(hidden, actions));
+    }
+    return net;
+  }
+
+  private static Block stream(int hidden, int outputs) {
+    return new SequentialBlock()
+        .add(Linear.builder().setUnits(hidden).build())
+        .add(Activation.reluBlock())
+        .add(Linear.builder().setUnits(outputs).build());
+  }
+
+  /** PyTorch's default initialization for Linear and Conv2d, drawn from our own seeded generator. */
+  private void initialize(Rng rng) {
+    double bound = 0;
+    for (Parameter p : params) {
+      NDArray a = p.getArray();
+      Shape s = a.getShape();
+      if (s.dimension() >= 2) {
+        bound = 1.0 / Math.sqrt((double) s.size() / s.get(0)); // weight: fan_in = all but the output dimension
+      }
+      float[] v = new float[Math.toIntExact(s.size())];
+      for (int i = 0; i < v.length; i++) {
+        v[i] = (float) ((rng.nextDouble() * 2 - 1) * bound); // a bias takes its layer's weight bound
+      }
+      a.set(v);
+    }
+  }
+
+  /** Q-values {@code [batch, actions]} for a batch of observations. */
+  public NDArray forward(NDArray observations, boolean training) {
+    return block.forward(store, new NDList(observations), training).singletonOrThrow();
+  }
+
+  public List<Parameter> parameters() {
+    return params;
+  }
+
+  /** Stops gradients for this network (the target network). */
+  public void freeze() {
+    block.freezeParameters(true);
+  }
+
+  /** Copies every parameter into {@code other}, which has the same architecture (target sync). */
+  public void copyTo(QNetwork other) {
+    for (int i = 0; i < params.size(); i++) {
+      params.get(i).getArray().copyTo(other.params.get(i).getArray());
+    }
+  }
+
+  /** Writes every parameter's values (name, size, float32 values) in block order. */
+  public void save(DataOutputStream out) throws IOException {
+    out.writeInt(params.size());
+    for (int i = 0; i < params.size(); i++) {
+      out.writeUTF(names.get(i));
+      FloatIo.write(out, params.get(i).getArray().toFloatArray());
+    }
+  }
+
+  /** Reads values written by {@link #save} into the existing parameters, in place (gradients stay attached). */
+  public void load(DataInputStream in) throws IOException {
+    int n = in.readInt();
+    if (n != params.size()) {
+      throw new IOException("saved network has " + n + " parameters, this architecture has " + params.size());
+    }
+    for (int i = 0; i < n; i++) {
+      String name = in.readUTF();
+      if (!name.equals(names.get(i))) {
+        throw new IOException("saved parameter " + name + " does not match " + names.get(i));
+      }
+      NDArray a = params.get(i).getArray();
+      a.set(FloatIo.read(in, a.size(), "parameter " + name));
+    }
+  }
+
+  /** Number of trainable numbers. */
+  public long size() {
+    long n = 0;
+    for (Parameter p : params) {
+      n += p.getArray().size();
+    }
+    return n;
+  }
+}

@@ -1,0 +1,166 @@
+package org.dqnsweep.learn;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.List;
+import org.dqnsweep.config.LearnerConfig;
+import org.dqnsweep.config.NetworkConfig;
+import org.dqnsweep.env.ObservationType;
+import org.dqnsweep.replay.Batch;
+import org.dqnsweep.util.Rng;
+import org.junit.jupiter.api.Test;
+
+class DqnLearnerTest {
+
+  /** Q-values a fake network would output for 3 next states over 2 actions. */
+  private static final float[][] NEXT_TARGET = {{1, 5}, {2, -1}, {0.5f, 0.25f}};
+  private static final float[][] NEXT_ONLINE = {{9, 0}, {0, 3}, {1, 2}};
+
+  @Test
+  void dqnTargetBootstrapsFromTheTargetNetworksMaxAndMasksDoneTransitions() {
+    try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+      NDArray y = DqnLearner.bellmanTargets(m.create(NEXT_TARGET), null, m.create(new float[] {1, 0, -1}),
+          m.create(new float[] {0, 0, 1}), 0.9f);
+      // 1 + 0.9*5, 0 + 0.9*2, -1 (done: no bootstrap)
+      assertArrayEquals(new float[] {5.5f, 1.8f, -1f}, y.toFloatArray(), 1e-6f);
+    }
+  }
+
+  @Test
+  void doubleDqnTakesTheActionFromTheOnlineNetworkAndItsValueFromTheTarget() {
+    try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+      NDArray y = DqnLearner.bellmanTargets(m.create(NEXT_TARGET), m.create(NEXT_ONLINE),
+          m.create(new float[] {1, 0, -1}), m.create(new float[] {0, 0, 0}), 0.5f);
+      // online argmax: 0, 1, 1 -> target values 1, -1, 0.25
+      assertArrayEquals(new float[] {1.5f, -0.5f, -0.875f}, y.toFloatArray(), 1e-6f);
+    }
+  }
+
+  @Test
+  void huberIsQuadraticInsideDeltaAndLinearOutside() {
+    try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+      NDArray h = DqnLearner.huber(m.create(new float[] {0.5f, -0.5f, 2f, -3f, 1f}), 1f);
+      assertArrayEquals(new float[] {0.125f, 0.125f, 1.5f, 2.5f, 0.5f}, h.toFloatArray(), 1e-6f);
+      NDArray h2 = DqnLearner.huber(m.create(new float[] {3f}), 2f);
+      assertArrayEquals(new float[] {4f}, h2.toFloatArray(), 1e-6f); // 0.5*2^2 + 2*(3-2)
+    }
+  }
+
+  private static LearnerConfig config(String loss, boolean doubleDqn, String clip) {
+    return new LearnerConfig(0.99, 1e-3, 1e-8, loss, 1.0, doubleDqn, clip, 1.0, 16, 100, 1, 16);
+  }
+
+  private static Batch fixedBatch(int stack, int frameSize, long seed) {
+    Batch b = new Batch(16, stack, frameSize);
+    Rng rng = new Rng(seed);
+    for (int i = 0; i < b.states.length; i++) {
+      b.states[i] = (byte) rng.nextInt(256);
+      b.nextStates[i] = (byte) rng.nextInt(256);
+    }
+    for (int i = 0; i < b.size; i++) {
+      b.actions[i] = rng.nextInt(6);
+      b.rewards[i] = rng.nextInt(3) - 1;
+      b.dones[i] = rng.nextInt(4) == 0 ? 1 : 0;
+    }
+    return b;
+  }
+
+  @Test
+  void lossFallsWhenTrainingRepeatedlyOnOneBatch() {
+    for (String loss : List.of("huber", "mse")) {
+      try (DqnLearner learner = new DqnLearner(config(loss, true, "norm"), NetworkConfig.NATURE,
+          new int[] {4, 84, 84}, ObservationType.UINT8, 6, Device.cpu(), 3)) {
+        Batch b = fixedBatch(4, 84 * 84, 1);
+        float first = learner.update(b).loss();
+        float last = first;
+        for (int i = 0; i < 30; i++) {
+          last = learner.update(b).loss();
+        }
+        assertTrue(last < first * 0.5, loss + ": loss went from " + first + " to " + last);
+        assertEquals(31, learner.updates());
+      }
+    }
+  }
+
+  @Test
+  void sameSeedSameWeightsAndSameUpdates() {
+    float[] a = trainAndQuery(5);
+    assertArrayEquals(a, trainAndQuery(5));
+    float[] other = trainAndQuery(6);
+    assertTrue(Math.abs(other[0] - a[0]) > 1e-6, "another seed initializes other weights");
+  }
+
+  private static float[] trainAndQuery(long seed) {
+    try (DqnLearner learner = new DqnLearner(config("huber", false, "value"), new NetworkConfig("mlp", true,
+        List.of(32, 32)), new int[] {4}, ObservationType.FLOAT32, 2, Device.cpu(), seed)) {
+      Batch b = fixedBatch(1, 16, 2);
+      for (int i = 0; i < 5; i++) {
+        floatify(b);
+        learner.update(b);
+      }
+      return learner.qValues(new byte[16]);
+    }
+  }
+
+  /** Random bytes are not sane floats: rewrite the states as small float32 values. */
+  private static void floatify(Batch b) {
+    java.nio.ByteBuffer s = java.nio.ByteBuffer.wrap(b.states).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    java.nio.ByteBuffer n = java.nio.ByteBuffer.wrap(b.nextStates).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    for (int i = 0; i < b.states.length / 4; i++) {
+      s.putFloat(i * 4, (i % 7) * 0.1f);
+      n.putFloat(i * 4, (i % 5) * 0.1f);
+    }
+    for (int i = 0; i < b.size; i++) {
+      b.actions[i] = b.actions[i] % 2;
+    }
+  }
+
+  @Test
+  void saveAndLoadRestoreWeightsMomentsAndCounters() throws IOException {
+    Batch b = fixedBatch(4, 84 * 84, 7);
+    try (DqnLearner a = new DqnLearner(config("huber", false, "none"), NetworkConfig.NATURE, new int[] {4, 84, 84},
+            ObservationType.UINT8, 6, Device.cpu(), 1);
+        DqnLearner c = new DqnLearner(config("huber", false, "none"), NetworkConfig.NATURE, new int[] {4, 84, 84},
+            ObservationType.UINT8, 6, Device.cpu(), 2)) {
+      a.update(b);
+      a.update(b);
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      a.save(new DataOutputStream(bytes));
+      c.load(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+      assertEquals(2, c.updates());
+      // identical next updates prove weights, target and Adam moments all came across
+      assertEquals(a.update(b).loss(), c.update(b).loss());
+      assertEquals(a.update(b).loss(), c.update(b).loss());
+      byte[] obs = java.util.Arrays.copyOf(b.states, 4 * 84 * 84);
+      assertArrayEquals(a.qValues(obs), c.qValues(obs));
+    }
+  }
+
+  @Test
+  void targetNetworkOnlyMovesOnSync() {
+    try (DqnLearner learner = new DqnLearner(config("mse", false, "none"), NetworkConfig.NATURE,
+        new int[] {1, 84, 84}, ObservationType.UINT8, 6, Device.cpu(), 4)) {
+      Batch b = fixedBatch(1, 84 * 84, 3);
+      float first = learner.update(b).loss();
+      // with a frozen target, repeated updates reduce the loss; after a sync the target moves and the loss jumps
+      float before = 0;
+      for (int i = 0; i < 20; i++) {
+        before = learner.update(b).loss();
+      }
+      learner.syncTarget();
+      float after = learner.update(b).loss();
+      assertTrue(before < first, "training lowers the loss against a fixed target");
+      assertTrue(Math.abs(after - before) > 1e-4 * Math.abs(before), "sync changes the targets");
+    }
+  }
+}
