@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -13,7 +14,8 @@ import java.util.Map;
 
 /** Reads YAML config files into trees and writes resolved configs back as YAML. */
 public final class Yaml {
-  private static final ObjectMapper MAPPER = new ObjectMapper(new YAMLFactory());
+  private static final ObjectMapper MAPPER = new ObjectMapper(
+      YAMLFactory.builder().enable(YAMLGenerator.Feature.MINIMIZE_QUOTES).build());
 
   private Yaml() {}
 

@@ -284,35 +284,40 @@ public final class FrameReplayBuffer {
     }
   }
 
-  /** Reads a buffer written by {@link #write}. */
-  public static FrameReplayBuffer read(DataInputStream in) throws IOException {
+  /** Replaces this buffer's content with one written by {@link #write} from a buffer of the same shape. */
+  public void restore(DataInputStream in) throws IOException {
     if (in.readInt() != MAGIC) {
-      throw new IOException("not a replay buffer file (bad magic number)");
+      throw new IOException("not a replay buffer (bad magic number)");
     }
     int version = in.readInt();
     if (version != FORMAT_VERSION) {
       throw new IOException("replay buffer format " + version + " is not supported (expected " + FORMAT_VERSION + ")");
     }
-    FrameReplayBuffer r = new FrameReplayBuffer(in.readInt(), in.readInt(), in.readInt());
-    r.cursor = in.readInt();
-    r.size = in.readInt();
-    r.open = in.readBoolean();
-    int n = r.size;
-    in.readFully(r.flags, 0, n);
-    in.readFully(r.actions, 0, n);
+    int savedCapacity = in.readInt();
+    int savedFrame = in.readInt();
+    int savedStack = in.readInt();
+    if (savedCapacity != capacity || savedFrame != frameSize || savedStack != stack) {
+      throw new IOException("saved replay (capacity " + savedCapacity + ", frame " + savedFrame + " bytes, stack "
+          + savedStack + ") does not fit this one (" + capacity + ", " + frameSize + ", " + stack + ")");
+    }
+    cursor = in.readInt();
+    size = in.readInt();
+    open = in.readBoolean();
+    int n = size;
+    in.readFully(flags, 0, n);
+    in.readFully(actions, 0, n);
     byte[] raw = new byte[n * 8];
     in.readFully(raw, 0, n * 4);
-    ByteBuffer.wrap(raw, 0, n * 4).asFloatBuffer().get(r.rewards, 0, n);
+    ByteBuffer.wrap(raw, 0, n * 4).asFloatBuffer().get(rewards, 0, n);
     in.readFully(raw, 0, n * 4);
-    ByteBuffer.wrap(raw, 0, n * 4).asFloatBuffer().get(r.rawRewards, 0, n);
+    ByteBuffer.wrap(raw, 0, n * 4).asFloatBuffer().get(rawRewards, 0, n);
     in.readFully(raw, 0, n * 8);
-    ByteBuffer.wrap(raw).asLongBuffer().get(r.episodes, 0, n);
+    ByteBuffer.wrap(raw).asLongBuffer().get(episodes, 0, n);
     in.readFully(raw, 0, n * 8);
-    ByteBuffer.wrap(raw).asLongBuffer().get(r.steps, 0, n);
+    ByteBuffer.wrap(raw).asLongBuffer().get(steps, 0, n);
     for (int s = 0; s * SEGMENT < n; s++) {
       int frames = Math.min(SEGMENT, n - s * SEGMENT);
-      in.readFully(r.segment(s << SEGMENT_BITS), 0, frames * r.frameSize);
+      in.readFully(segment(s << SEGMENT_BITS), 0, frames * frameSize);
     }
-    return r;
   }
 }

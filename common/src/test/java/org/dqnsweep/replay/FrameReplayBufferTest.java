@@ -185,7 +185,8 @@ class FrameReplayBufferTest {
     }
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     r.write(new DataOutputStream(bytes));
-    FrameReplayBuffer back = FrameReplayBuffer.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+    FrameReplayBuffer back = new FrameReplayBuffer(30, FRAME, 4);
+    back.restore(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
     assertEquals(r.size(), back.size());
     Batch a = new Batch(32, 4, FRAME);
     Batch b = new Batch(32, 4, FRAME);
@@ -202,6 +203,16 @@ class FrameReplayBufferTest {
     r.sample(new Rng(9), a);
     back.sample(new Rng(9), b);
     assertArrayEquals(a.states, b.states);
+  }
+
+  @Test
+  void restoreRefusesABufferOfAnotherShape() throws IOException {
+    FrameReplayBuffer r = new FrameReplayBuffer(30, FRAME, 4);
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    r.write(new DataOutputStream(bytes));
+    IOException e = assertThrows(IOException.class, () -> new FrameReplayBuffer(31, FRAME, 4)
+        .restore(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray()))));
+    assertTrue(e.getMessage().contains("does not fit"), e.getMessage());
   }
 
   @Test

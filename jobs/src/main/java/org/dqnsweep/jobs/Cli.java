@@ -1,6 +1,7 @@
 package org.dqnsweep.jobs;
 
 import org.dqnsweep.jobs.bench.BenchCommand;
+import org.dqnsweep.util.Torch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,8 +10,8 @@ import picocli.CommandLine.Command;
     name = "dqn",
     mixinStandardHelpOptions = true,
     version = "dqn-sweep 0.1.0",
-    description = "DQN on Atari: environments, replay, benchmarks (and, as issues land, train, sweep, sql).",
-    subcommands = {BenchCommand.class, CommandLine.HelpCommand.class})
+    description = "DQN on Atari: train and evaluate trials, benchmarks (sweep, sql and MLflow as issues land).",
+    subcommands = {TrainCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Cli {
   public static void main(String[] args) {
     System.exit(run(args));
@@ -18,6 +19,7 @@ public final class Cli {
 
   /** Runs the command line and returns its exit code (tests call this instead of {@link #main}). */
   public static int run(String... args) {
+    Torch.offline();
     CommandLine cli = new CommandLine(new Cli());
     cli.setExecutionExceptionHandler(new Errors());
     return cli.execute(args);

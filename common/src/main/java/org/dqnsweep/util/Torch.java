@@ -1,0 +1,46 @@
+package org.dqnsweep.util;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.pytorch.jni.JniUtils;
+import org.dqnsweep.config.ConfigException;
+
+/**
+ * DJL's PyTorch engine, set up the one way this project runs it: offline (libtorch comes from the
+ * pytorch-native-cpu jar, or from PYTORCH_LIBRARY_PATH on GPU nodes; DJL never downloads), with a chosen number of
+ * intra-op threads, on a chosen device.
+ */
+public final class Torch {
+  private Torch() {}
+
+  /** Call before anything touches DJL. */
+  public static void offline() {
+    if (System.getProperty("ai.djl.offline") == null) {
+      System.setProperty("ai.djl.offline", "true");
+    }
+  }
+
+  /**
+   * Sets the calling thread's PyTorch intra-op threads and resolves the device.
+   *
+   * @param spec {@code auto} or {@code cpu} (CPU; the Spark sweep turns {@code auto} into the task's GPU), or
+   *     {@code gpu} / {@code gpu:N}
+   * @param threads intra-op threads; 0 means every core
+   */
+  public static Device select(String spec, int threads) {
+    offline();
+    Engine engine = Engine.getEngine("PyTorch"); // loads libtorch before any JNI call
+    JniUtils.setNumThreads(threads == 0 ? Runtime.getRuntime().availableProcessors() : threads);
+    if (spec.equals("auto") || spec.equals("cpu")) {
+      return Device.cpu();
+    }
+    int index = spec.equals("gpu") ? 0 : Integer.parseInt(spec.substring(4));
+    int gpus = engine.getGpuCount();
+    if (index >= gpus) {
+      throw new ConfigException("trainer.device", spec + " asked for, but PyTorch sees " + gpus + " CUDA GPU(s) "
+          + "(this libtorch: " + engine.getVersion() + "); use cpu, or point PYTORCH_LIBRARY_PATH "
+          + "at a CUDA libtorch");
+    }
+    return Device.gpu(index);
+  }
+}

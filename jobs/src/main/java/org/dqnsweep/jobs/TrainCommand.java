@@ -1,0 +1,82 @@
+package org.dqnsweep.jobs;
+
+import ai.djl.Device;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.dqnsweep.config.ConfigException;
+import org.dqnsweep.config.Configs;
+import org.dqnsweep.config.TrialConfig;
+import org.dqnsweep.config.Yaml;
+import org.dqnsweep.io.LocalStorage;
+import org.dqnsweep.io.CsvMetrics;
+import org.dqnsweep.train.ConsoleProgress;
+import org.dqnsweep.train.Listeners;
+import org.dqnsweep.train.Trainer;
+import org.dqnsweep.train.TrialResult;
+import org.dqnsweep.util.Torch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code dqn train}: one trial, checkpoints and metrics under an output folder, resumable. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+    description = "Train one DQN trial from a config; checkpoints and metrics go under --output.")
+public final class TrainCommand implements Callable<Integer> {
+  @Option(names = "--config", required = true, description = "Trial config YAML, e.g. conf/trials/pong-seed.yaml.")
+  Path config;
+
+  @Option(names = "--output", required = true, description = "Run folder; must be empty or absent unless --resume.")
+  Path output;
+
+  @Option(names = "--set", description = "Override a setting: key.path=value (repeatable), e.g. learner.lr=3e-4.")
+  List<String> overrides = new ArrayList<>();
+
+  @Option(names = "--resume", description = "Continue from the latest checkpoint in --output.")
+  boolean resume;
+
+  @Override
+  public Integer call() throws IOException {
+    TrialConfig trial = TrialConfig.load(config, overrides);
+    boolean hasContent = Files.isDirectory(output) && !isEmpty(output);
+    if (hasContent && !resume) {
+      throw new ConfigException("--output", output + " is not empty: pass --resume to continue that run, or choose "
+          + "a new folder (nothing there is overwritten)");
+    }
+    if (resume && !Files.exists(output.resolve("checkpoints/LATEST"))) {
+      throw new ConfigException("--resume", "no checkpoint in " + output + "/checkpoints to resume from");
+    }
+    Files.createDirectories(output);
+    String resolved = Yaml.write(Configs.toMap(trial));
+    System.out.println("# resolved config" + (overrides.isEmpty() ? "" : " (with --set " + String.join(" ", overrides) + ")"));
+    System.out.print(resolved);
+    Files.writeString(output.resolve("config.yaml"), resolved);
+
+    Device device = Torch.select(trial.trainer().device(), trial.trainer().threads());
+    LocalStorage storage = new LocalStorage(output);
+    CsvMetrics metrics = new CsvMetrics(output, resume);
+    ConsoleProgress progress = new ConsoleProgress(System.out, "", trial.trainer().maxAgentSteps(),
+        trial.isCartPole() ? 1 : trial.env().frameSkip());
+    try (Trainer trainer = new Trainer(trial, device, storage, resume, new Listeners(progress, metrics))) {
+      if (resume) {
+        System.out.printf(Locale.ROOT, "resuming at agent step %,d%n", trainer.step());
+      }
+      TrialResult r = trainer.run();
+      System.out.printf(Locale.ROOT, "done (%s): %,d agent steps, %,d games, %,d updates, final eval %.2f, best eval "
+              + "%.2f, mean10 %.2f, %.0f s on %s%n", r.stopReason(), r.agentSteps(), r.games(), r.updates(),
+          r.finalEvalReturn(), r.bestEvalReturn(), r.mean10(), r.wallSeconds(), r.device());
+      Files.writeString(output.resolve("result.yaml"), Yaml.write(Configs.toMap(r)));
+    }
+    return 0;
+  }
+
+  private static boolean isEmpty(Path dir) throws IOException {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.findAny().isEmpty();
+    }
+  }
+}
