@@ -4,6 +4,7 @@ import ai.djl.Device;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.util.Map;
 import org.dqnsweep.config.Configs;
 import org.dqnsweep.config.TrialConfig;
 import org.dqnsweep.config.Yaml;
@@ -242,7 +243,7 @@ public final class Trainer implements AutoCloseable {
   /** Everything needed to continue exactly: counters, generators, learner, env, replay. */
   private void save(DataOutputStream out) throws IOException {
     out.writeInt(CHECKPOINT_FORMAT);
-    out.writeUTF(Yaml.write(Configs.toMap(config)));
+    out.writeUTF(resumeKey());
     out.writeLong(step);
     out.writeLong(games);
     out.writeLong(learningEpisodes);
@@ -269,8 +270,7 @@ public final class Trainer implements AutoCloseable {
       throw new IOException("checkpoint format " + format + " is not " + CHECKPOINT_FORMAT);
     }
     String saved = in.readUTF();
-    String now = Yaml.write(Configs.toMap(config));
-    if (!saved.equals(now)) {
+    if (!saved.equals(resumeKey())) {
       throw new IOException("the checkpoint was written with another config; resume with the same config and "
           + "--set overrides, or train into a new output folder. Checkpoint config:\n" + saved);
     }
@@ -294,6 +294,13 @@ public final class Trainer implements AutoCloseable {
       byte[] obs = env.observation(); // the replay refills from here: a new learning episode starts
       replay.startEpisode(obs, obs.length - frameBytes, ++learningEpisodes, step);
     }
+  }
+
+  /** The config a checkpoint must match to be resumed: all of it but the trainer's budget and cadence. */
+  private String resumeKey() {
+    Map<String, Object> tree = Configs.toMap(config);
+    tree.remove("trainer");
+    return Yaml.write(tree);
   }
 
   /** Agent steps taken so far. */

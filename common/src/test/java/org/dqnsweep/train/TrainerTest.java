@@ -1,0 +1,161 @@
+package org.dqnsweep.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.dqnsweep.config.TrialConfig;
+import org.dqnsweep.io.LocalStorage;
+import org.dqnsweep.util.Torch;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainerTest {
+  private static final Path TRIALS = Path.of(System.getProperty("dqn.home", "..")).resolve("conf/trials");
+
+  @BeforeAll
+  static void torch() {
+    Torch.select("cpu", 1); // fixed thread count: results are reproducible bit for bit
+  }
+
+  /** Records what a run reports; can crash the run at a given step, as a killed task would. */
+  static final class Recorder implements TrialListener {
+    final List<Transition> transitions = new ArrayList<>();
+    final List<TrainInterval> intervals = new ArrayList<>();
+    final List<Episode> episodes = new ArrayList<>();
+    final List<Evaluation> evaluations = new ArrayList<>();
+    final List<Checkpoint> checkpoints = new ArrayList<>();
+    long crashAt = -1;
+
+    @Override
+    public void onTransition(Transition t) {
+      if (t.step() == crashAt) {
+        throw new IllegalStateException("injected crash at step " + crashAt);
+      }
+      transitions.add(t);
+    }
+
+    @Override
+    public void onTrainInterval(TrainInterval t) {
+      intervals.add(t);
+    }
+
+    @Override
+    public void onEpisode(Episode e) {
+      episodes.add(e);
+    }
+
+    @Override
+    public void onEvaluation(Evaluation e) {
+      evaluations.add(e);
+    }
+
+    @Override
+    public void onCheckpoint(Checkpoint c) {
+      checkpoints.add(c);
+    }
+  }
+
+  private static TrialConfig load(String preset, String... sets) {
+    return TrialConfig.load(TRIALS.resolve(preset), List.of(sets));
+  }
+
+  private static Recorder run(TrialConfig c, Path dir, boolean resume, long crashAt) throws IOException {
+    Recorder r = new Recorder();
+    r.crashAt = crashAt;
+    try (Trainer t = new Trainer(c, Device.cpu(), new LocalStorage(dir), resume, r)) {
+      t.run();
+    }
+    return r;
+  }
+
+  @Test
+  void cartPoleResumedAfterACrashRepeatsTheUninterruptedRun(@TempDir Path dir) throws IOException {
+    TrialConfig c = load("cartpole.yaml", "trainer.max_agent_steps=3000", "learner.learn_start_agent_steps=200",
+        "trainer.checkpoint_every_agent_steps=1000", "trainer.progress_every_agent_steps=250",
+        "trainer.eval_every_agent_steps=0", "trainer.eval_episodes=2", "learner.target_sync_every_updates=50");
+    assertResumeIsExact(c, dir, 1000, 1730);
+  }
+
+  @Test
+  void pongResumedAfterACrashRepeatsTheUninterruptedRun(@TempDir Path dir) throws IOException {
+    TrialConfig c = load("pong-smoke.yaml", "trainer.eval_episodes=0");
+    assertResumeIsExact(c, dir, 300, 451);
+  }
+
+  private static void assertResumeIsExact(TrialConfig c, Path dir, long checkpointStep, long crashStep)
+      throws IOException {
+    Recorder whole = run(c, dir.resolve("whole"), false, -1);
+    Path broken = dir.resolve("broken");
+    IllegalStateException crash = assertThrows(IllegalStateException.class, () -> run(c, broken, false, crashStep));
+    assertTrue(crash.getMessage().contains("injected"));
+    Recorder resumed = run(c, broken, true, -1);
+
+    List<TrialListener.Transition> expected = whole.transitions.subList((int) checkpointStep, whole.transitions.size());
+    assertEquals(expected.size(), resumed.transitions.size(), "transitions after the checkpoint");
+    for (int i = 0; i < expected.size(); i++) {
+      assertEquals(expected.get(i), resumed.transitions.get(i), "transition " + (checkpointStep + i));
+    }
+    List<Double> expectedLosses = new ArrayList<>();
+    for (TrialListener.TrainInterval t : whole.intervals) {
+      if (t.step() > checkpointStep) {
+        expectedLosses.add(t.loss());
+      }
+    }
+    List<Double> losses = resumed.intervals.stream().map(TrialListener.TrainInterval::loss).toList();
+    assertEquals(expectedLosses, losses, "interval losses after the checkpoint");
+    assertFalse(losses.stream().allMatch(l -> Double.isNaN(l)), "the resumed part trained");
+    assertEquals(whole.evaluations.size(), resumed.evaluations.size());
+    for (int i = 0; i < whole.evaluations.size(); i++) {
+      assertEquals(whole.evaluations.get(i).mean(), resumed.evaluations.get(i).mean());
+    }
+  }
+
+  @Test
+  void pongSmokeRunsEndToEndAndReportsEverything(@TempDir Path dir) throws IOException {
+    TrialConfig c = load("pong-smoke.yaml", "trainer.max_agent_steps=400");
+    Recorder r = run(c, dir, false, -1);
+    assertEquals(400, r.transitions.size());
+    assertEquals(4, r.intervals.size());
+    assertTrue(Double.isNaN(r.intervals.get(0).loss()), "no update before learn_start");
+    assertTrue(Double.isFinite(r.intervals.get(3).loss()));
+    assertEquals(1, r.evaluations.size(), "one final evaluation game");
+    assertTrue(r.evaluations.get(0).mean() >= -21 && r.evaluations.get(0).mean() <= 21);
+    assertEquals(List.of(300L, 400L), r.checkpoints.stream().map(TrialListener.Checkpoint::step).toList());
+    assertTrue(Files.exists(dir.resolve("checkpoints/LATEST")));
+    long random = r.transitions.stream().filter(t -> Double.isNaN(t.qTaken())).count();
+    assertTrue(random > 0 && random < 400, "both random and greedy actions: " + random);
+  }
+
+  @Test
+  void resumeWithAnotherLearnerConfigIsRefused(@TempDir Path dir) throws IOException {
+    run(load("cartpole.yaml", "trainer.max_agent_steps=300", "learner.learn_start_agent_steps=100",
+        "trainer.eval_episodes=0"), dir, false, -1);
+    IOException e = assertThrows(IOException.class, () -> run(load("cartpole.yaml",
+        "trainer.max_agent_steps=600", "learner.learn_start_agent_steps=100", "trainer.eval_episodes=0",
+        "learner.lr=0.01"), dir, true, -1));
+    assertTrue(e.getMessage().contains("another config"), e.getMessage());
+    // a longer budget is fine: it only changes trainer settings
+    Recorder more = run(load("cartpole.yaml", "trainer.max_agent_steps=600", "learner.learn_start_agent_steps=100",
+        "trainer.eval_episodes=0"), dir, true, -1);
+    assertEquals(300, more.transitions.size());
+  }
+
+  @Test
+  void cartPoleIsSolved(@TempDir Path dir) throws IOException {
+    // gymnasium's threshold for CartPole-v1: mean return >= 475 over 100 consecutive episodes
+    TrialConfig c = load("cartpole.yaml", "trainer.eval_every_agent_steps=0", "trainer.eval_episodes=100");
+    Recorder r = run(c, dir, false, -1);
+    TrialListener.Evaluation last = r.evaluations.get(r.evaluations.size() - 1);
+    assertEquals(100, last.returns().length);
+    assertTrue(last.mean() >= 475, "mean return over 100 greedy games: " + last.mean());
+  }
+}
