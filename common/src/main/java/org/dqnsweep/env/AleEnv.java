@@ -44,6 +44,7 @@ public final class AleEnv implements Env, PalettedScreen {
   private final int width;
   private final BytePointer screenIndices;
   private final byte[] grayscale = new byte[256];
+  private final int[] rgb = new int[256];
   private final byte[] indices;
   private final byte[] screen;
   private boolean screenFresh;
@@ -79,6 +80,7 @@ public final class AleEnv implements Env, PalettedScreen {
     ColourPalette palette = ale.theOSystem().colourPalette();
     for (int i = 0; i < 256; i++) {
       grayscale[i] = palette.getGrayscale(i);
+      rgb[i] = palette.getRGB(i) & 0xFFFFFF;
     }
     this.indices = new byte[height * width];
     this.screen = new byte[height * width];
@@ -141,6 +143,16 @@ public final class AleEnv implements Env, PalettedScreen {
   @Override
   public byte[] grayscalePalette() {
     return grayscale.clone();
+  }
+
+  @Override
+  public int[] rgbPalette() {
+    return rgb.clone();
+  }
+
+  @Override
+  public int[] screenShape() {
+    return new int[] {height, width};
   }
 
   @Override

@@ -11,4 +11,10 @@ public interface PalettedScreen {
 
   /** Grayscale value of each of the 256 palette indices. */
   byte[] grayscalePalette();
+
+  /** Colour of each of the 256 palette indices as 0xRRGGBB (for rendering, e.g. GIFs). */
+  int[] rgbPalette();
+
+  /** Screen height and width in pixels. */
+  int[] screenShape();
 }

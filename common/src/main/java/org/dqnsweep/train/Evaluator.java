@@ -1,6 +1,5 @@
 package org.dqnsweep.train;
 
-import java.util.function.Consumer;
 import org.dqnsweep.config.EnvConfig;
 import org.dqnsweep.env.Env;
 import org.dqnsweep.env.Envs;
@@ -12,28 +11,30 @@ import org.dqnsweep.util.Rng;
 public final class Evaluator {
   private Evaluator() {}
 
-  /** Raw return of each of {@code games} games. */
-  public static double[] play(DqnLearner learner, EnvConfig envConfig, long seed, int games, double epsilon) {
-    return play(learner, envConfig, seed, games, epsilon, env -> { });
+  /** Sees the env after each reset and each agent step of game {@code game} (0-based), e.g. to record frames. */
+  public interface Watcher {
+    void seen(int game, Env env);
   }
 
-  /**
-   * @param afterStep called after each reset and each agent step (to record frames for a GIF)
-   */
+  /** Raw return of each of {@code games} games. */
+  public static double[] play(DqnLearner learner, EnvConfig envConfig, long seed, int games, double epsilon) {
+    return play(learner, envConfig, seed, games, epsilon, (game, env) -> { });
+  }
+
   public static double[] play(DqnLearner learner, EnvConfig envConfig, long seed, int games, double epsilon,
-      Consumer<Env> afterStep) {
+      Watcher watcher) {
     double[] returns = new double[games];
     Rng rng = Rng.derive(seed, "eval-actions");
     try (Env env = Envs.make(envConfig, seed, false)) {
       for (int g = 0; g < games; g++) {
         byte[] obs = env.reset();
-        afterStep.accept(env);
+        watcher.seen(g, env);
         double total = 0;
         while (true) {
           int action = rng.nextDouble() < epsilon ? rng.nextInt(env.actionCount())
               : Trainer.argMax(learner.qValues(obs));
           Step s = env.step(action);
-          afterStep.accept(env);
+          watcher.seen(g, env);
           total += s.rawReward();
           if (s.gameDone()) {
             break;

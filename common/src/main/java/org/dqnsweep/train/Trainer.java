@@ -1,9 +1,11 @@
 package org.dqnsweep.train;
 
 import ai.djl.Device;
+import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 import org.dqnsweep.config.Configs;
 import org.dqnsweep.config.TrialConfig;
@@ -240,22 +242,29 @@ public final class Trainer implements AutoCloseable {
     listener.onCheckpoint(new TrialListener.Checkpoint(step, path));
   }
 
-  /** Everything needed to continue exactly: counters, generators, learner, env, replay. */
+  /**
+   * Everything needed to continue exactly, in sections: format and config, the loop's counters and generators
+   * (length-prefixed, so readers of the policy alone can skip them), the learner, the env, the replay.
+   */
   private void save(DataOutputStream out) throws IOException {
     out.writeInt(CHECKPOINT_FORMAT);
     out.writeUTF(resumeKey());
-    out.writeLong(step);
-    out.writeLong(games);
-    out.writeLong(learningEpisodes);
-    out.writeDouble(gameRawReturn);
-    out.writeDouble(gameClippedReturn);
-    out.writeLong(gameLength);
-    returns.save(out);
-    out.writeDouble(wallSeconds());
-    out.writeDouble(bestEval);
-    out.writeDouble(lastEval);
-    out.writeLong(exploreRng.state());
-    out.writeLong(replayRng.state());
+    ByteArrayOutputStream counters = new ByteArrayOutputStream();
+    DataOutputStream c = new DataOutputStream(counters);
+    c.writeLong(step);
+    c.writeLong(games);
+    c.writeLong(learningEpisodes);
+    c.writeDouble(gameRawReturn);
+    c.writeDouble(gameClippedReturn);
+    c.writeLong(gameLength);
+    returns.save(c);
+    c.writeDouble(wallSeconds());
+    c.writeDouble(bestEval);
+    c.writeDouble(lastEval);
+    c.writeLong(exploreRng.state());
+    c.writeLong(replayRng.state());
+    out.writeInt(counters.size());
+    counters.writeTo(out);
     learner.save(out);
     env.saveState(out);
     out.writeBoolean(config.replay().inCheckpoint());
@@ -265,15 +274,13 @@ public final class Trainer implements AutoCloseable {
   }
 
   private void restore(DataInputStream in) throws IOException {
-    int format = in.readInt();
-    if (format != CHECKPOINT_FORMAT) {
-      throw new IOException("checkpoint format " + format + " is not " + CHECKPOINT_FORMAT);
-    }
-    String saved = in.readUTF();
+    String saved = readHeader(in);
     if (!saved.equals(resumeKey())) {
       throw new IOException("the checkpoint was written with another config; resume with the same config and "
-          + "--set overrides, or train into a new output folder. Checkpoint config:\n" + saved);
+          + "--set overrides (only trainer.* may change), or train into a new output folder. Checkpoint config:\n"
+          + saved);
     }
+    in.readInt(); // counters length
     step = in.readLong();
     games = in.readLong();
     learningEpisodes = in.readLong();
@@ -293,6 +300,39 @@ public final class Trainer implements AutoCloseable {
     } else {
       byte[] obs = env.observation(); // the replay refills from here: a new learning episode starts
       replay.startEpisode(obs, obs.length - frameBytes, ++learningEpisodes, step);
+    }
+  }
+
+  private static String readHeader(DataInputStream in) throws IOException {
+    int format = in.readInt();
+    if (format != CHECKPOINT_FORMAT) {
+      throw new IOException("not a checkpoint of format " + CHECKPOINT_FORMAT + " (found " + format + ")");
+    }
+    return in.readUTF();
+  }
+
+  /** A trained policy read from a checkpoint: its config (trainer settings at defaults) and its learner. */
+  public record Policy(TrialConfig config, DqnLearner learner) implements AutoCloseable {
+    @Override
+    public void close() {
+      learner.close();
+    }
+  }
+
+  /** Reads the config and learner of a checkpoint, skipping the rest (for play and scoring). */
+  public static Policy loadPolicy(DataInputStream in, Device device) throws IOException {
+    TrialConfig config = TrialConfig.parse(Yaml.parse(readHeader(in), "checkpoint"), "checkpoint", List.of());
+    in.skipNBytes(in.readInt());
+    try (Env env = Envs.make(config.env(), 0, false)) {
+      DqnLearner learner = new DqnLearner(config.learner(), config.network(), env.observationShape(),
+          env.observationType(), env.actionCount(), device, config.seed());
+      try {
+        learner.load(in);
+      } catch (IOException | RuntimeException e) {
+        learner.close();
+        throw e;
+      }
+      return new Policy(config, learner);
     }
   }
 

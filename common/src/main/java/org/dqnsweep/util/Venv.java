@@ -60,6 +60,32 @@ public final class Venv {
     }
   }
 
+  /**
+   * Installs {@code requirement} into the venv unless {@code module} already imports: for heavy tools needed only
+   * by optional commands (torch for {@code --reference}), kept out of the test set-up.
+   */
+  public static void ensurePackage(String module, String requirement) {
+    try {
+      Process check = new ProcessBuilder(python().toString(), "-c", "import " + module)
+          .redirectErrorStream(true).start();
+      check.getInputStream().readAllBytes();
+      if (check.waitFor() == 0) {
+        return;
+      }
+      System.err.println("installing " + requirement + " into the project venv (first use only; large download)");
+      Process install = new ProcessBuilder(python().toString(), "-m", "pip", "install", "--quiet",
+          "--disable-pip-version-check", requirement).inheritIO().start();
+      if (install.waitFor() != 0) {
+        throw new IllegalStateException("pip install " + requirement + " failed (exit " + install.exitValue() + ")");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot run the venv's python", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while installing " + requirement, e);
+    }
+  }
+
   /** The value of a {@code name=value} line in a script's output. */
   public static double figure(String output, String name) {
     for (String line : output.split("\n")) {

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "dqn-sweep 0.1.0",
     description = "DQN on Atari: train and evaluate trials, benchmarks (sweep, sql and MLflow as issues land).",
-    subcommands = {TrainCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {TrainCommand.class, PlayCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Cli {
   public static void main(String[] args) {
     System.exit(run(args));

@@ -85,6 +85,20 @@ class FakeScreen implements Env, PalettedScreen {
   }
 
   @Override
+  public int[] rgbPalette() {
+    int[] gray = new int[256];
+    for (int i = 0; i < 256; i++) {
+      gray[i] = i << 16 | i << 8 | i;
+    }
+    return gray;
+  }
+
+  @Override
+  public int[] screenShape() {
+    return new int[] {height, width};
+  }
+
+  @Override
   public int lives() {
     return frame < lives.length ? lives[frame] : lives[lives.length - 1];
   }

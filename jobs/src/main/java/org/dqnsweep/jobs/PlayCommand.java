@@ -1,0 +1,130 @@
+package org.dqnsweep.jobs;
+
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.dqnsweep.config.ConfigException;
+import org.dqnsweep.env.PalettedScreen;
+import org.dqnsweep.io.GifWriter;
+import org.dqnsweep.io.LocalStorage;
+import org.dqnsweep.train.Checkpoints;
+import org.dqnsweep.train.Evaluator;
+import org.dqnsweep.train.Trainer;
+import org.dqnsweep.util.Torch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code dqn play}: evaluates a checkpoint's policy, optionally recording the first game as an animated GIF. */
+@Command(name = "play", mixinStandardHelpOptions = true,
+    description = "Play games with a checkpoint's policy and report their returns; --gif records the first game.")
+public final class PlayCommand implements Callable<Integer> {
+  @Option(names = "--checkpoint", required = true,
+      description = "A checkpoint file, or a run folder (its latest checkpoint is used).")
+  Path checkpoint;
+
+  @Option(names = "--episodes", defaultValue = "1", description = "Games to play (default: ${DEFAULT-VALUE}).")
+  int episodes;
+
+  @Option(names = "--epsilon", description = "Exploration while playing (default: the config's eval_epsilon).")
+  Double epsilon;
+
+  @Option(names = "--seed", defaultValue = "0", description = "Seed of the games (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--gif", description = "Write the first game as an animated GIF here (Atari only; must not exist).")
+  Path gif;
+
+  @Override
+  public Integer call() throws IOException {
+    if (episodes < 1) {
+      throw new ConfigException("--episodes", "must be >= 1, got " + episodes);
+    }
+    if (gif != null && Files.exists(gif)) {
+      throw new ConfigException("--gif", gif + " exists; choose another file (nothing is overwritten)");
+    }
+    Path file = resolve(checkpoint);
+    try (DataInputStream in = new DataInputStream(Files.newInputStream(file));
+        Trainer.Policy policy = Trainer.loadPolicy(in, Torch.select("cpu", 0))) {
+      double eps = epsilon != null ? epsilon : policy.config().exploration().evalEpsilon();
+      System.out.printf(Locale.ROOT, "playing %d game(s) of %s with %s, epsilon %.3f%n", episodes,
+          policy.config().env().game(), file, eps);
+      Recorder recorder = gif == null ? null : new Recorder(gif);
+      double[] returns;
+      try {
+        returns = Evaluator.play(policy.learner(), policy.config().env(), seed, episodes, eps,
+            (game, env) -> {
+              if (recorder != null && game == 0) {
+                recorder.frame(env.unwrap(PalettedScreen.class));
+              }
+            });
+      } finally {
+        if (recorder != null) {
+          recorder.close();
+        }
+      }
+      double mean = 0;
+      for (int g = 0; g < returns.length; g++) {
+        System.out.printf(Locale.ROOT, "game %d: return %.1f%n", g + 1, returns[g]);
+        mean += returns[g] / returns.length;
+      }
+      System.out.printf(Locale.ROOT, "mean_return=%.3f%n", mean);
+      if (recorder != null) {
+        System.out.printf(Locale.ROOT, "wrote %s (%d frames)%n", gif, recorder.frames);
+      }
+    }
+    return 0;
+  }
+
+  private static Path resolve(Path checkpoint) throws IOException {
+    if (Files.isRegularFile(checkpoint)) {
+      return checkpoint;
+    }
+    if (Files.isDirectory(checkpoint)) {
+      return checkpoint.resolve(new Checkpoints(new LocalStorage(checkpoint), 1).latest().orElseThrow(
+          () -> new ConfigException("--checkpoint", checkpoint + " holds no checkpoints/LATEST")));
+    }
+    throw new ConfigException("--checkpoint", checkpoint + " does not exist");
+  }
+
+  /** Records screens into a GIF, one frame per agent step. */
+  private static final class Recorder {
+    private final OutputStream out;
+    private GifWriter writer;
+    private byte[] indices;
+    private int frames;
+
+    Recorder(Path file) throws IOException {
+      this.out = Files.newOutputStream(file);
+    }
+
+    void frame(PalettedScreen screen) {
+      if (screen == null) {
+        throw new ConfigException("--gif", "only Atari games have screens to record");
+      }
+      try {
+        if (writer == null) {
+          int[] shape = screen.screenShape();
+          indices = new byte[shape[0] * shape[1]];
+          writer = new GifWriter(out, screen.rgbPalette(), shape[0], shape[1], 15);
+        }
+        screen.copyScreenIndices(indices);
+        writer.add(indices);
+        frames++;
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    void close() throws IOException {
+      if (writer != null) {
+        writer.close();
+      }
+      out.close();
+    }
+  }
+}

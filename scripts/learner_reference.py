@@ -1,0 +1,78 @@
+#!/usr/bin/env python3
+"""PyTorch eager reference for `bin/dqn bench learner --reference`: the same DQN train step as the Java learner.
+
+One step: uint8 [32, stack, 84, 84] states and next states scaled to [0, 1], Nature CNN online forward, target
+forward without gradient, Q(s, a) gathered, target r + gamma * max Q_target(s') * (1 - done), Huber loss
+(delta 1), backward, Adam (lr 1e-4). Prints train_step_ms and act_ms lines (name=value).
+
+Needs torch==2.7.1 (the libtorch DJL's natives are built from); bin/dqn installs it into .venv on first use.
+"""
+import argparse
+import time
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+def nature_cnn(stack: int, actions: int) -> nn.Module:
+    return nn.Sequential(
+        nn.Conv2d(stack, 32, 8, stride=4), nn.ReLU(),
+        nn.Conv2d(32, 64, 4, stride=2), nn.ReLU(),
+        nn.Conv2d(64, 64, 3, stride=1), nn.ReLU(),
+        nn.Flatten(),
+        nn.Linear(3136, 512), nn.ReLU(),
+        nn.Linear(512, actions))
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--batch", type=int, default=32)
+    p.add_argument("--stack", type=int, default=4)
+    p.add_argument("--steps", type=int, default=200)
+    p.add_argument("--acts", type=int, default=1000)
+    p.add_argument("--threads", type=int, default=1)
+    a = p.parse_args()
+    torch.set_num_threads(a.threads)
+    torch.manual_seed(0)
+    online, target = nature_cnn(a.stack, 6), nature_cnn(a.stack, 6)
+    target.load_state_dict(online.state_dict())
+    opt = torch.optim.Adam(online.parameters(), lr=1e-4)
+    g = torch.Generator().manual_seed(1)
+    s = torch.randint(0, 256, (a.batch, a.stack, 84, 84), dtype=torch.uint8, generator=g)
+    s2 = torch.randint(0, 256, (a.batch, a.stack, 84, 84), dtype=torch.uint8, generator=g)
+    act = torch.randint(0, 6, (a.batch,), generator=g)
+    rew = torch.randint(-1, 2, (a.batch,), generator=g).float()
+    done = (torch.rand(a.batch, generator=g) < 0.1).float()
+
+    def step() -> None:
+        with torch.no_grad():
+            y = rew + 0.99 * target(s2.float() / 255.0).max(1).values * (1 - done)
+        q = online(s.float() / 255.0).gather(1, act.unsqueeze(1)).squeeze(1)
+        loss = F.smooth_l1_loss(q, y)  # Huber, delta 1
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        loss.item()
+
+    for _ in range(max(10, a.steps // 10)):
+        step()
+    t0 = time.perf_counter()
+    for _ in range(a.steps):
+        step()
+    train_ms = (time.perf_counter() - t0) * 1000 / a.steps
+
+    one = s[:1]
+    with torch.no_grad():
+        for _ in range(50):
+            online(one.float() / 255.0).argmax(1).item()
+        t0 = time.perf_counter()
+        for _ in range(a.acts):
+            online(one.float() / 255.0).argmax(1).item()
+    act_ms = (time.perf_counter() - t0) * 1000 / a.acts
+    print(f"train_step_ms={train_ms:.3f}")
+    print(f"act_ms={act_ms:.4f}")
+
+
+if __name__ == "__main__":
+    main()
