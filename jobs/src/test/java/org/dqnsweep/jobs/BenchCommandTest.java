@@ -60,6 +60,26 @@ class BenchCommandTest {
   }
 
   @Test
+  void learnerBenchPrintsStepAndActTimesAndMemory() {
+    Map<String, Double> f = figures("bench", "learner", "--steps", "3", "--acts", "5", "--threads", "1", "--batch", "2",
+        "--stack", "1",
+        "--memory-updates", "1005");
+    assertTrue(f.get("train_step_ms") > f.get("act_ms"), f.toString());
+    assertTrue(f.get("rss_mb_after_1k_updates") > 0);
+    assertTrue(f.get("rss_mb_after_1005_updates") > 0);
+  }
+
+  @Test
+  void trainBenchComparesTheLoopWithItsParts() {
+    String config = java.nio.file.Path.of(System.getProperty("dqn.home", "..")).resolve("conf/trials/cartpole.yaml")
+        .toString();
+    Map<String, Double> f = figures("bench", "train", "--config", config, "--steps", "300", "--learn-start", "100");
+    assertTrue(f.get("train_agent_steps_per_s") > 0);
+    assertEquals(f.get("train_agent_steps_per_s") / f.get("learner_bound_steps_per_s"), f.get("loop_efficiency"),
+        0.01 * f.get("loop_efficiency"));
+  }
+
+  @Test
   void unknownGameFailsWithTheRomErrorAndExitCodeTwo() {
     assertEquals(2, Cli.run("bench", "env", "--game", "NoSuchGame", "--steps", "200"));
   }

@@ -1,0 +1,128 @@
+package org.dqnsweep.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** bin/dqn train and play as a user runs them. */
+class TrainCommandTest {
+  private static final String CARTPOLE = Path.of(System.getProperty("dqn.home", ".."))
+      .resolve("conf/trials/cartpole.yaml").toString();
+  private static final String PONG_SMOKE = Path.of(System.getProperty("dqn.home", ".."))
+      .resolve("conf/trials/pong-smoke.yaml").toString();
+
+  record Run(int code, String out, String err) {}
+
+  private static Run cli(String... args) {
+    PrintStream oldOut = System.out;
+    PrintStream oldErr = System.err;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code;
+    try {
+      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+      code = Cli.run(args);
+    } finally {
+      System.setOut(oldOut);
+      System.setErr(oldErr);
+    }
+    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void everyCommandHasHelp() {
+    CommandLine root = new CommandLine(new Cli());
+    assertHelp(root, "dqn");
+  }
+
+  private static void assertHelp(CommandLine cmd, String path) {
+    assertTrue(cmd.getCommandSpec().mixinStandardHelpOptions() || cmd.getCommandName().equals("help"),
+        path + " has no --help");
+    for (CommandLine sub : cmd.getSubcommands().values()) {
+      assertHelp(sub, path + " " + sub.getCommandName());
+    }
+  }
+
+  @Test
+  void trainWritesMetricsAndRefusesToOverwriteThenResumes(@TempDir Path dir) throws IOException {
+    Path out = dir.resolve("run");
+    Run first = cli("train", "--config", CARTPOLE, "--output", out.toString(), "--set", "trainer.max_agent_steps=600",
+        "--set", "learner.learn_start_agent_steps=100", "--set", "trainer.eval_episodes=2",
+        "--set", "trainer.progress_every_agent_steps=200");
+    assertEquals(0, first.code(), first.err());
+    assertTrue(first.out().contains("max_agent_steps: 600"), "the resolved config is printed");
+    assertTrue(first.out().contains("step 600/600"), first.out());
+    List<String> train = Files.readAllLines(out.resolve("train.csv"));
+    assertEquals(4, train.size(), "header + 3 intervals: " + train);
+    assertTrue(Files.readAllLines(out.resolve("episodes.csv")).size() > 5);
+    assertTrue(Files.exists(out.resolve("result.yaml")));
+
+    Run again = cli("train", "--config", CARTPOLE, "--output", out.toString());
+    assertEquals(2, again.code());
+    assertTrue(again.err().contains("is not empty: pass --resume"), again.err());
+
+    Run more = cli("train", "--config", CARTPOLE, "--output", out.toString(), "--resume", "--set",
+        "trainer.max_agent_steps=800", "--set", "learner.learn_start_agent_steps=100", "--set",
+        "trainer.eval_episodes=2", "--set", "trainer.progress_every_agent_steps=200");
+    assertEquals(0, more.code(), more.err());
+    assertTrue(more.out().contains("resuming at agent step 600"), more.out());
+    assertEquals(5, Files.readAllLines(out.resolve("train.csv")).size(), "one more interval, none repeated");
+  }
+
+  @Test
+  void badOverridesAndMissingFilesAreClearErrors(@TempDir Path dir) {
+    Run typo = cli("train", "--config", CARTPOLE, "--output", dir.resolve("a").toString(), "--set", "learner.lr_=1");
+    assertEquals(2, typo.code());
+    assertTrue(typo.err().contains("learner.lr_: unknown key; did you mean 'lr'"), typo.err());
+    Run range = cli("train", "--config", CARTPOLE, "--output", dir.resolve("b").toString(), "--set",
+        "learner.gamma=1.5");
+    assertEquals(2, range.code());
+    assertTrue(range.err().contains("learner.gamma"), range.err());
+    Run missing = cli("train", "--config", "no/such.yaml", "--output", dir.resolve("c").toString());
+    assertEquals(2, missing.code());
+    assertTrue(missing.err().contains("file not found"), missing.err());
+    Run resume = cli("train", "--config", CARTPOLE, "--output", dir.resolve("d").toString(), "--resume");
+    assertEquals(2, resume.code());
+    assertTrue(resume.err().contains("no checkpoint"), resume.err());
+    assertTrue(Files.notExists(dir.resolve("a")), "nothing is written before the config is valid");
+  }
+
+  @Test
+  void playEvaluatesACheckpointAndWritesAGif(@TempDir Path dir) throws IOException {
+    Path run = dir.resolve("pong");
+    Run train = cli("train", "--config", PONG_SMOKE, "--output", run.toString(), "--set",
+        "trainer.max_agent_steps=250", "--set", "trainer.eval_episodes=0");
+    assertEquals(0, train.code(), train.err());
+    Path gif = dir.resolve("game.gif");
+    Run play = cli("play", "--checkpoint", run.toString(), "--episodes", "1", "--gif", gif.toString());
+    assertEquals(0, play.code(), play.err());
+    assertTrue(play.out().contains("mean_return=-"), play.out()); // an untrained agent loses
+    try (ImageInputStream in = ImageIO.createImageInputStream(gif.toFile())) {
+      ImageReader reader = ImageIO.getImageReadersByFormatName("gif").next();
+      reader.setInput(in);
+      int frames = reader.getNumImages(true);
+      assertTrue(frames > 100, "frames: " + frames);
+      BufferedImage first = reader.read(0);
+      assertEquals(160, first.getWidth());
+      assertEquals(210, first.getHeight());
+    }
+    Run again = cli("play", "--checkpoint", run.toString(), "--gif", gif.toString());
+    assertEquals(2, again.code());
+    assertTrue(again.err().contains("exists"), again.err());
+  }
+}
