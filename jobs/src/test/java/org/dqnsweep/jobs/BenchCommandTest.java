@@ -3,9 +3,6 @@ package org.dqnsweep.jobs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -14,18 +11,10 @@ import org.junit.jupiter.api.Test;
 class BenchCommandTest {
 
   private static Map<String, Double> figures(String... args) {
-    PrintStream old = System.out;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    int code;
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      code = Cli.run(args);
-    } finally {
-      System.setOut(old);
-    }
-    assertEquals(0, code, out.toString(StandardCharsets.UTF_8));
+    CliRunner.Run run = CliRunner.run(args);
+    assertEquals(0, run.code(), run.out() + run.err());
     Map<String, Double> f = new LinkedHashMap<>();
-    for (String line : out.toString(StandardCharsets.UTF_8).split("\n")) {
+    for (String line : run.out().split("\n")) {
       if (line.matches("[a-z0-9_]+=[-0-9.]+")) {
         String[] kv = line.split("=");
         f.put(kv[0], Double.parseDouble(kv[1]));

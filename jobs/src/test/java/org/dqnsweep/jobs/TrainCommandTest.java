@@ -4,10 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -25,23 +22,8 @@ class TrainCommandTest {
   private static final String PONG_SMOKE = Path.of(System.getProperty("dqn.home", ".."))
       .resolve("conf/trials/pong-smoke.yaml").toString();
 
-  record Run(int code, String out, String err) {}
-
-  private static Run cli(String... args) {
-    PrintStream oldOut = System.out;
-    PrintStream oldErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code;
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      code = Cli.run(args);
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-    }
-    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  private static CliRunner.Run cli(String... args) {
+    return CliRunner.run(args);
   }
 
   @Test
@@ -61,7 +43,7 @@ class TrainCommandTest {
   @Test
   void trainWritesMetricsAndRefusesToOverwriteThenResumes(@TempDir Path dir) throws IOException {
     Path out = dir.resolve("run");
-    Run first = cli("train", "--config", CARTPOLE, "--output", out.toString(), "--set", "trainer.max_agent_steps=600",
+    CliRunner.Run first = cli("train", "--config", CARTPOLE, "--output", out.toString(), "--set", "trainer.max_agent_steps=600",
         "--set", "learner.learn_start_agent_steps=100", "--set", "trainer.eval_episodes=2",
         "--set", "trainer.progress_every_agent_steps=200");
     assertEquals(0, first.code(), first.err());
@@ -72,11 +54,11 @@ class TrainCommandTest {
     assertTrue(Files.readAllLines(out.resolve("episodes.csv")).size() > 5);
     assertTrue(Files.exists(out.resolve("result.yaml")));
 
-    Run again = cli("train", "--config", CARTPOLE, "--output", out.toString());
+    CliRunner.Run again = cli("train", "--config", CARTPOLE, "--output", out.toString());
     assertEquals(2, again.code());
     assertTrue(again.err().contains("is not empty: pass --resume"), again.err());
 
-    Run more = cli("train", "--config", CARTPOLE, "--output", out.toString(), "--resume", "--set",
+    CliRunner.Run more = cli("train", "--config", CARTPOLE, "--output", out.toString(), "--resume", "--set",
         "trainer.max_agent_steps=800", "--set", "learner.learn_start_agent_steps=100", "--set",
         "trainer.eval_episodes=2", "--set", "trainer.progress_every_agent_steps=200");
     assertEquals(0, more.code(), more.err());
@@ -86,17 +68,17 @@ class TrainCommandTest {
 
   @Test
   void badOverridesAndMissingFilesAreClearErrors(@TempDir Path dir) {
-    Run typo = cli("train", "--config", CARTPOLE, "--output", dir.resolve("a").toString(), "--set", "learner.lr_=1");
+    CliRunner.Run typo = cli("train", "--config", CARTPOLE, "--output", dir.resolve("a").toString(), "--set", "learner.lr_=1");
     assertEquals(2, typo.code());
     assertTrue(typo.err().contains("learner.lr_: unknown key; did you mean 'lr'"), typo.err());
-    Run range = cli("train", "--config", CARTPOLE, "--output", dir.resolve("b").toString(), "--set",
+    CliRunner.Run range = cli("train", "--config", CARTPOLE, "--output", dir.resolve("b").toString(), "--set",
         "learner.gamma=1.5");
     assertEquals(2, range.code());
     assertTrue(range.err().contains("learner.gamma"), range.err());
-    Run missing = cli("train", "--config", "no/such.yaml", "--output", dir.resolve("c").toString());
+    CliRunner.Run missing = cli("train", "--config", "no/such.yaml", "--output", dir.resolve("c").toString());
     assertEquals(2, missing.code());
     assertTrue(missing.err().contains("file not found"), missing.err());
-    Run resume = cli("train", "--config", CARTPOLE, "--output", dir.resolve("d").toString(), "--resume");
+    CliRunner.Run resume = cli("train", "--config", CARTPOLE, "--output", dir.resolve("d").toString(), "--resume");
     assertEquals(2, resume.code());
     assertTrue(resume.err().contains("no checkpoint"), resume.err());
     assertTrue(Files.notExists(dir.resolve("a")), "nothing is written before the config is valid");
@@ -105,11 +87,11 @@ class TrainCommandTest {
   @Test
   void playEvaluatesACheckpointAndWritesAGif(@TempDir Path dir) throws IOException {
     Path run = dir.resolve("pong");
-    Run train = cli("train", "--config", PONG_SMOKE, "--output", run.toString(), "--set",
+    CliRunner.Run train = cli("train", "--config", PONG_SMOKE, "--output", run.toString(), "--set",
         "trainer.max_agent_steps=250", "--set", "trainer.eval_episodes=0");
     assertEquals(0, train.code(), train.err());
     Path gif = dir.resolve("game.gif");
-    Run play = cli("play", "--checkpoint", run.toString(), "--episodes", "1", "--gif", gif.toString());
+    CliRunner.Run play = cli("play", "--checkpoint", run.toString(), "--episodes", "1", "--gif", gif.toString());
     assertEquals(0, play.code(), play.err());
     assertTrue(play.out().contains("mean_return=-"), play.out()); // an untrained agent loses
     try (ImageInputStream in = ImageIO.createImageInputStream(gif.toFile())) {
@@ -121,7 +103,7 @@ class TrainCommandTest {
       assertEquals(160, first.getWidth());
       assertEquals(210, first.getHeight());
     }
-    Run again = cli("play", "--checkpoint", run.toString(), "--gif", gif.toString());
+    CliRunner.Run again = cli("play", "--checkpoint", run.toString(), "--gif", gif.toString());
     assertEquals(2, again.code());
     assertTrue(again.err().contains("exists"), again.err());
   }
