@@ -1,6 +1,7 @@
 package org.dqnsweep.learn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.nn.Parameter;
@@ -13,8 +14,8 @@ import java.util.List;
 import org.dqnsweep.util.FloatIo;
 
 /**
- * Adam with PyTorch's semantics (bias-corrected moments, eps added after the square root), written out so that its
- * moments can be checkpointed and gradients clipped first. DJL's own optimizer keeps its state private.
+ * Adam with PyTorch's semantics (bias-corrected moments, eps added after the square root), driven here so that its
+ * moments can be checkpointed and gradients clipped first: DJL's own optimizer keeps its state private.
  */
 final class Adam {
   private static final float BETA1 = 0.9f;
@@ -44,11 +45,17 @@ final class Adam {
     }
   }
 
-  /** Applies one update from the parameters' gradients, in place, and zeroes the gradients. */
+  /**
+   * Applies one update from the parameters' gradients, in place, and zeroes the gradients. Uses the engine's fused
+   * Adam kernel (a few in-place passes instead of a dozen temporaries) with PyTorch's semantics:
+   * p -= lr / bc1 * m / (sqrt(v) / sqrt(bc2) + eps) is p -= (lr sqrt(bc2) / bc1) * m / (sqrt(v) + eps sqrt(bc2)).
+   */
   void step(List<Parameter> params) {
     t++;
-    float correction1 = 1f - (float) Math.pow(BETA1, t);
-    float correction2 = 1f - (float) Math.pow(BETA2, t);
+    double correction1 = 1 - Math.pow(BETA1, t);
+    double correction2 = 1 - Math.pow(BETA2, t);
+    float stepSize = (float) (lr * Math.sqrt(correction2) / correction1);
+    float epsHat = (float) (eps * Math.sqrt(correction2));
     // getGradient() wrappers and all temporaries belong to this scope and are freed at its end
     try (NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
@@ -56,30 +63,19 @@ final class Adam {
       for (int i = 0; i < grads.length; i++) {
         grads[i] = params.get(i).getArray().getGradient();
       }
+      float rescale = 1;
       if ("norm".equals(clip)) {
-        float total = 0;
+        double total = 0;
         for (NDArray g : grads) {
           total += g.square().sum().getFloat();
         }
-        float norm = (float) Math.sqrt(total);
-        float scale = clipValue / (norm + 1e-6f);
-        if (scale < 1) {
-          for (int i = 0; i < grads.length; i++) {
-            grads[i] = grads[i].mul(scale);
-          }
-        }
-      } else if ("value".equals(clip)) {
-        for (int i = 0; i < grads.length; i++) {
-          grads[i] = grads[i].clip(-clipValue, clipValue);
-        }
+        rescale = (float) Math.min(1, clipValue / (Math.sqrt(total) + 1e-6));
       }
+      float clamp = "value".equals(clip) ? clipValue : -1; // the kernel clamps after rescaling; -1: no clamp
       for (int i = 0; i < grads.length; i++) {
         NDArray p = params.get(i).getArray();
-        NDArray g = grads[i];
-        m[i].muli(BETA1).addi(g.mul(1f - BETA1));
-        v[i].muli(BETA2).addi(g.square().muli(1f - BETA2));
-        NDArray denominator = v[i].div(correction2).sqrt().addi(eps);
-        p.subi(m[i].mul(lr / correction1).divi(denominator));
+        p.getNDArrayInternal().adamUpdate(new NDList(p, grads[i], m[i], v[i]), new NDList(p), stepSize, stepSize,
+            0f, rescale, clamp, BETA1, BETA2, epsHat, false, false);
         JniUtils.zeroGrad((PtNDArray) p); // PyTorch accumulates gradients across backward calls
       }
     }

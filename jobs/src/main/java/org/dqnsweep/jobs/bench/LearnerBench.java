@@ -35,6 +35,9 @@ public final class LearnerBench implements Callable<Integer> {
   @Option(names = "--acts", defaultValue = "1000", description = "Timed acts (default: ${DEFAULT-VALUE}).")
   int acts;
 
+  @Option(names = "--rounds", defaultValue = "3", description = "Rounds, alternating with the reference; medians are reported (default: ${DEFAULT-VALUE}).")
+  int rounds;
+
   @Option(names = "--threads", defaultValue = "0", description = "PyTorch intra-op threads, 0 = all cores (default: ${DEFAULT-VALUE}).")
   int threads;
 
@@ -63,35 +66,53 @@ public final class LearnerBench implements Callable<Integer> {
       batch.dones[i] = rng.nextInt(10) == 0 ? 1 : 0;
     }
     Figures f = new Figures(System.out);
-    double trainMs;
-    double actMs;
+    if (reference) {
+      Venv.ensurePackage("torch", "torch==2.7.1");
+    }
+    double[] train = new double[rounds];
+    double[] act = new double[rounds];
+    double[] refTrain = new double[rounds];
+    double[] refAct = new double[rounds];
+    double[] ratio = new double[rounds];
     try (DqnLearner learner = new DqnLearner(config, NetworkConfig.NATURE, new int[] {stack, 84, 84},
         ObservationType.UINT8, 6, Device.cpu(), 1)) {
+      byte[] obs = java.util.Arrays.copyOf(batch.states, stack * 84 * 84);
       for (int i = 0; i < Math.max(10, steps / 10); i++) {
         learner.update(batch);
-      }
-      long t0 = System.nanoTime();
-      for (int i = 0; i < steps; i++) {
-        learner.update(batch);
-      }
-      trainMs = (System.nanoTime() - t0) / 1e6 / steps;
-      byte[] obs = java.util.Arrays.copyOf(batch.states, stack * 84 * 84);
-      for (int i = 0; i < 50; i++) {
         learner.qValues(obs);
       }
-      long t1 = System.nanoTime();
-      for (int i = 0; i < acts; i++) {
-        learner.qValues(obs);
-      }
-      actMs = (System.nanoTime() - t1) / 1e6 / acts;
-      f.print("train_step_ms", trainMs);
-      f.print("act_ms", actMs);
-      if (memoryUpdates > 0) {
-        long done = learner.updates();
-        double rss1k = 0;
-        for (long u = done; u < memoryUpdates; u++) {
+      for (int r = 0; r < rounds; r++) {
+        long t0 = System.nanoTime();
+        for (int i = 0; i < steps; i++) {
           learner.update(batch);
-          if (learner.updates() == 1000) {
+        }
+        train[r] = (System.nanoTime() - t0) / 1e6 / steps;
+        long t1 = System.nanoTime();
+        for (int i = 0; i < acts; i++) {
+          learner.qValues(obs);
+        }
+        act[r] = (System.nanoTime() - t1) / 1e6 / acts;
+        if (reference) { // right after ours, so both see the same machine
+          String out = Venv.runScript("learner_reference.py", "--batch", Integer.toString(batchSize), "--stack",
+              Integer.toString(stack), "--steps", Integer.toString(steps), "--acts", Integer.toString(acts),
+              "--threads", Integer.toString(threadCount));
+          refTrain[r] = Venv.figure(out, "train_step_ms");
+          refAct[r] = Venv.figure(out, "act_ms");
+          ratio[r] = train[r] / refTrain[r];
+        }
+      }
+      f.print("train_step_ms", Figures.median(train));
+      f.print("act_ms", Figures.median(act));
+      if (reference) {
+        f.print("reference_train_step_ms", Figures.median(refTrain));
+        f.print("reference_act_ms", Figures.median(refAct));
+        f.print("ratio", Figures.median(ratio));
+      }
+      if (memoryUpdates > 0) {
+        double rss1k = Double.NaN;
+        while (learner.updates() < memoryUpdates) {
+          learner.update(batch);
+          if (Double.isNaN(rss1k) && learner.updates() >= 1000) {
             rss1k = rssMb();
           }
         }
@@ -99,16 +120,8 @@ public final class LearnerBench implements Callable<Integer> {
         f.print("rss_mb_after_" + memoryUpdates + "_updates", rssMb());
       }
     }
-    if (reference) {
-      Venv.ensurePackage("torch", "torch==2.7.1");
-      String out = Venv.runScript("learner_reference.py", "--batch", Integer.toString(batchSize), "--stack",
-          Integer.toString(stack), "--steps", Integer.toString(steps), "--acts", Integer.toString(acts),
-          "--threads", Integer.toString(threadCount));
-      double ref = Venv.figure(out, "train_step_ms");
-      f.print("reference_train_step_ms", ref);
-      f.print("reference_act_ms", Venv.figure(out, "act_ms"));
-      f.print("ratio", trainMs / ref);
-    }
+    double trainMs = Figures.median(train);
+    double actMs = Figures.median(act);
     System.out.printf("%nNature CNN, batch %d of %dx84x84 uint8, %d PyTorch thread(s) on CPU: a train step takes %.2f ms,"
         + " an act %.3f ms.%n", batchSize, stack, threadCount, trainMs, actMs);
     return 0;

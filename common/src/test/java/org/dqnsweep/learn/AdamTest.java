@@ -1,0 +1,83 @@
+package org.dqnsweep.learn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.initializer.Initializer;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Adam against PyTorch's update written out by hand in doubles. */
+class AdamTest {
+
+  /** Minimizes sum(c * p^2) for a few steps and returns the parameter values. */
+  private static float[] run(String clip, double clipValue, float[] start, float c, int steps) {
+    try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+      Parameter p = Parameter.builder().setName("p").setType(Parameter.Type.WEIGHT)
+          .optInitializer(Initializer.ZEROS).build();
+      p.setShape(new Shape(start.length));
+      p.initialize(m, DataType.FLOAT32);
+      p.getArray().set(start);
+      Adam adam = new Adam(m, List.of(p), 0.1, 1e-3, clip, clipValue);
+      for (int s = 0; s < steps; s++) {
+        try (GradientCollector g = Engine.getInstance().newGradientCollector()) {
+          NDArray loss = p.getArray().square().mul(c).sum();
+          g.backward(loss);
+        }
+        adam.step(List.of(p));
+      }
+      return p.getArray().toFloatArray();
+    }
+  }
+
+  /** torch.optim.Adam, by hand: grad = 2 c p, optionally clipped. */
+  private static double[] expected(String clip, double clipValue, float[] start, float c, int steps) {
+    double[] p = new double[start.length];
+    double[] m = new double[start.length];
+    double[] v = new double[start.length];
+    for (int i = 0; i < p.length; i++) {
+      p[i] = start[i];
+    }
+    for (int t = 1; t <= steps; t++) {
+      double[] g = new double[p.length];
+      double norm = 0;
+      for (int i = 0; i < p.length; i++) {
+        g[i] = 2 * c * p[i];
+        norm += g[i] * g[i];
+      }
+      norm = Math.sqrt(norm);
+      for (int i = 0; i < p.length; i++) {
+        if (clip.equals("value")) {
+          g[i] = Math.max(-clipValue, Math.min(clipValue, g[i]));
+        } else if (clip.equals("norm")) {
+          g[i] *= Math.min(1, clipValue / (norm + 1e-6));
+        }
+        m[i] = 0.9 * m[i] + 0.1 * g[i];
+        v[i] = 0.999 * v[i] + 0.001 * g[i] * g[i];
+        double mHat = m[i] / (1 - Math.pow(0.9, t));
+        double vHat = v[i] / (1 - Math.pow(0.999, t));
+        p[i] -= 0.1 * mHat / (Math.sqrt(vHat) + 1e-3);
+      }
+    }
+    return p;
+  }
+
+  @Test
+  void matchesPyTorchAdamWithAndWithoutClipping() {
+    float[] start = {1.5f, -0.02f, 3f, 0.0005f};
+    for (String clip : new String[] {"none", "value", "norm"}) {
+      float[] got = run(clip, 0.5, start, 2f, 7);
+      double[] want = expected(clip, 0.5, start, 2f, 7);
+      for (int i = 0; i < start.length; i++) {
+        assertEquals(want[i], got[i], 1e-5, clip + " clipping, element " + i);
+      }
+    }
+  }
+}
