@@ -71,11 +71,12 @@ final class Adam {
         }
         rescale = (float) Math.min(1, clipValue / (Math.sqrt(total) + 1e-6));
       }
-      float clamp = "value".equals(clip) ? clipValue : -1; // the kernel clamps after rescaling; -1: no clamp
       for (int i = 0; i < grads.length; i++) {
         NDArray p = params.get(i).getArray();
-        p.getNDArrayInternal().adamUpdate(new NDList(p, grads[i], m[i], v[i]), new NDList(p), stepSize, stepSize,
-            0f, rescale, clamp, BETA1, BETA2, epsHat, false, false);
+        // the kernel's own clip only clamps the maximum, so value clipping happens here, on both sides
+        NDArray g = "value".equals(clip) ? grads[i].clip(-clipValue, clipValue) : grads[i];
+        p.getNDArrayInternal().adamUpdate(new NDList(p, g, m[i], v[i]), new NDList(p), stepSize, stepSize,
+            0f, rescale, -1f, BETA1, BETA2, epsHat, false, false);
         JniUtils.zeroGrad((PtNDArray) p); // PyTorch accumulates gradients across backward calls
       }
     }
