@@ -1,12 +1,12 @@
 package org.dqnsweep.learn;
 
 import ai.djl.Device;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -83,7 +83,7 @@ public final class DqnLearner implements AutoCloseable {
     }
   }
 
-  /** One gradient step on a sampled batch. */
+  /** One gradient step on a sampled batch. Learners on different threads may update concurrently. */
   public UpdateStats update(Batch batch) {
     if (batch.size != config.batchSize()) {
       throw new IllegalArgumentException("batch of " + batch.size + ", learner built for " + config.batchSize());
@@ -101,12 +101,17 @@ public final class DqnLearner implements AutoCloseable {
       // Outside the gradient collector nothing is recorded: the target is a constant.
       NDArray y = bellmanTargets(target.forward(next, false),
           config.doubleDqn() ? online.forward(next, false) : null, rewards, dones, (float) config.gamma());
-      try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+      // Autograd on this thread only: DJL's GradientCollector allows one per process, which would serialize
+      // (or break) trials sharing an executor JVM; PyTorch's grad mode itself is per thread.
+      JniUtils.setGradMode(true);
+      try {
         NDArray q = online.forward(s, true).gather(a, 1).reshape(actions.length);
         NDArray td = q.sub(y);
         NDArray loss = "huber".equals(config.loss()) ? huber(td, (float) config.huberDelta()).mean() : td.square().mean();
-        collector.backward(loss);
+        JniUtils.backward((PtNDArray) loss, (PtNDArray) loss.onesLike(), false, false);
         stats = new UpdateStats(loss.getFloat(), q.mean().getFloat(), td.abs().mean().getFloat());
+      } finally {
+        JniUtils.setGradMode(false);
       }
       adam.step(online.parameters());
     }

@@ -21,7 +21,8 @@ public final class Torch {
   }
 
   /**
-   * Sets the calling thread's PyTorch intra-op threads and resolves the device.
+   * Prepares the calling thread for PyTorch (intra-op threads; grad mode off, since a new thread starts with it on
+   * and the learner records gradients only inside its update) and resolves the device.
    *
    * @param spec {@code auto} or {@code cpu} (CPU; the Spark sweep turns {@code auto} into the task's GPU), or
    *     {@code gpu} / {@code gpu:N}
@@ -31,6 +32,7 @@ public final class Torch {
     offline();
     Engine engine = Engine.getEngine("PyTorch"); // loads libtorch before any JNI call
     JniUtils.setNumThreads(threads == 0 ? Runtime.getRuntime().availableProcessors() : threads);
+    JniUtils.setGradMode(false);
     if (spec.equals("auto") || spec.equals("cpu")) {
       return Device.cpu();
     }

@@ -104,7 +104,7 @@ class DqnLearnerTest {
     try (DqnLearner learner = new DqnLearner(config("huber", false, "value"), new NetworkConfig("mlp", true,
         List.of(32, 32)), new int[] {4}, ObservationType.FLOAT32, 2, Device.cpu(), seed)) {
       Batch b = fixedBatch(1, 16, 2);
-      for (int i = 0; i < 5; i++) {
+      for (int i = 0; i < 20; i++) {
         floatify(b);
         learner.update(b);
       }
@@ -143,6 +143,36 @@ class DqnLearnerTest {
       assertEquals(a.update(b).loss(), c.update(b).loss());
       byte[] obs = java.util.Arrays.copyOf(b.states, 4 * 84 * 84);
       assertArrayEquals(a.qValues(obs), c.qValues(obs));
+    }
+  }
+
+  @Test
+  void learnersOnTwoThreadsTrainConcurrentlyAndAsIfAlone() throws Exception {
+    // as two Spark tasks sharing an executor JVM would
+    float[][] alone = {trainAndQuery(21), trainAndQuery(22)};
+    float[][] together = new float[2][];
+    Thread[] threads = new Thread[2];
+    Throwable[] errors = new Throwable[2];
+    for (int t = 0; t < 2; t++) {
+      int i = t;
+      threads[t] = new Thread(() -> {
+        try {
+          org.dqnsweep.util.Torch.select("cpu", 1);
+          together[i] = trainAndQuery(21 + i);
+        } catch (Throwable e) {
+          errors[i] = e;
+        }
+      });
+      threads[t].start();
+    }
+    for (Thread t : threads) {
+      t.join();
+    }
+    for (int t = 0; t < 2; t++) {
+      if (errors[t] != null) {
+        throw new AssertionError("learner on thread " + t + " failed", errors[t]);
+      }
+      assertArrayEquals(alone[t], together[t], "thread " + t);
     }
   }
 

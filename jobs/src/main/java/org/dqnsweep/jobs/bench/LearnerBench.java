@@ -110,13 +110,18 @@ public final class LearnerBench implements Callable<Integer> {
       }
       if (memoryUpdates > 0) {
         double rss1k = Double.NaN;
+        long nextReport = 5000;
         while (learner.updates() < memoryUpdates) {
           learner.update(batch);
           if (Double.isNaN(rss1k) && learner.updates() >= 1000) {
             rss1k = rssMb();
+            f.print("rss_mb_after_1k_updates", rss1k);
+          }
+          if (learner.updates() == nextReport && nextReport < memoryUpdates) {
+            System.out.printf("# rss %.1f MB after %d updates%n", rssMb(), nextReport);
+            nextReport += 5000;
           }
         }
-        f.print("rss_mb_after_1k_updates", rss1k);
         f.print("rss_mb_after_" + memoryUpdates + "_updates", rssMb());
       }
     }
