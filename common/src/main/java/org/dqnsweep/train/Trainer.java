@@ -103,6 +103,7 @@ public final class Trainer implements AutoCloseable {
     startInterval();
     byte[] obs = env.observation();
     String stopReason = "max_agent_steps";
+    long firstStep = step;
     while (step < limits.maxSteps) {
       // act: epsilon-greedy; the Q-values are only computed for greedy actions
       double eps = epsilon.at(step);
@@ -170,11 +171,13 @@ public final class Trainer implements AutoCloseable {
         break;
       }
     }
-    if (step % limits.progressEvery != 0) {
-      emitInterval(epsilon.at(step));
+    if (step > firstStep) { // a resumed run that had already finished reports nothing twice
+      if (step % limits.progressEvery != 0) {
+        emitInterval(epsilon.at(step));
+      }
+      evaluate();
+      checkpoint();
     }
-    evaluate();
-    checkpoint();
     return new TrialResult(stopReason, step, env.emulatorFrames(), games, learner.updates(), lastEval, bestEval,
         returns.mean10(), wallSeconds(), learner.device().toString());
   }

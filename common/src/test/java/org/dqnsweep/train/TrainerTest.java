@@ -147,6 +147,10 @@ class TrainerTest {
     Recorder more = run(load("cartpole.yaml", "trainer.max_agent_steps=600", "learner.learn_start_agent_steps=100",
         "trainer.eval_episodes=0"), dir, true, -1);
     assertEquals(300, more.transitions.size());
+    // resuming a finished run does nothing, and reports nothing twice
+    Recorder again = run(load("cartpole.yaml", "trainer.max_agent_steps=600", "learner.learn_start_agent_steps=100",
+        "trainer.eval_episodes=1"), dir, true, -1);
+    assertTrue(again.transitions.isEmpty() && again.evaluations.isEmpty() && again.checkpoints.isEmpty());
   }
 
   @Test
