@@ -48,7 +48,7 @@ public final class GifWriter implements AutoCloseable {
     this.writer = ImageIO.getImageWritersByFormatName("gif").next();
     this.stream = ImageIO.createImageOutputStream(out);
     writer.setOutput(stream);
-    writer.prepareWriteSequence(null);
+    writer.prepareWriteSequence(streamMetadata());
   }
 
   /** Appends one frame of {@code height*width} palette indices. */
@@ -59,6 +59,8 @@ public final class GifWriter implements AutoCloseable {
     IIOMetadata meta = writer.getDefaultImageMetadata(ImageTypeSpecifier.createFromRenderedImage(image), param);
     String format = meta.getNativeMetadataFormatName();
     IIOMetadataNode root = (IIOMetadataNode) meta.getAsTree(format);
+    IIOMetadataNode local = child(root, "LocalColorTable"); // ImageIO's default is a 6x6x6 cube: use the global
+    root.removeChild(local);
     IIOMetadataNode control = child(root, "GraphicControlExtension");
     control.setAttribute("disposalMethod", "none");
     control.setAttribute("userInputFlag", "FALSE");
@@ -72,6 +74,36 @@ public final class GifWriter implements AutoCloseable {
     child(root, "ApplicationExtensions").appendChild(loop);
     meta.setFromTree(format, root);
     writer.writeToSequence(new IIOImage(image, null, meta), param);
+  }
+
+  /** The logical screen and the palette as the GIF's global colour table, written once for all frames. */
+  private IIOMetadata streamMetadata() throws IOException {
+    IIOMetadata meta = writer.getDefaultStreamMetadata(writer.getDefaultWriteParam());
+    String format = meta.getNativeMetadataFormatName();
+    IIOMetadataNode root = (IIOMetadataNode) meta.getAsTree(format);
+    IIOMetadataNode screen = child(root, "LogicalScreenDescriptor");
+    screen.setAttribute("logicalScreenWidth", Integer.toString(width));
+    screen.setAttribute("logicalScreenHeight", Integer.toString(height));
+    screen.setAttribute("colorResolution", "8");
+    screen.setAttribute("pixelAspectRatio", "0");
+    IIOMetadataNode table = child(root, "GlobalColorTable");
+    table.setAttribute("sizeOfGlobalColorTable", "256");
+    table.setAttribute("backgroundColorIndex", "0");
+    table.setAttribute("sortFlag", "FALSE");
+    fill(table);
+    meta.setFromTree(format, root);
+    return meta;
+  }
+
+  private void fill(IIOMetadataNode table) {
+    for (int i = 0; i < 256; i++) {
+      IIOMetadataNode entry = new IIOMetadataNode("ColorTableEntry");
+      entry.setAttribute("index", Integer.toString(i));
+      entry.setAttribute("red", Integer.toString(palette.getRed(i)));
+      entry.setAttribute("green", Integer.toString(palette.getGreen(i)));
+      entry.setAttribute("blue", Integer.toString(palette.getBlue(i)));
+      table.appendChild(entry);
+    }
   }
 
   private static IIOMetadataNode child(IIOMetadataNode root, String name) {

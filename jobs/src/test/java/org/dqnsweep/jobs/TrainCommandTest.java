@@ -102,6 +102,7 @@ class TrainCommandTest {
       BufferedImage first = reader.read(0);
       assertEquals(160, first.getWidth());
       assertEquals(210, first.getHeight());
+      assertEquals(0x904811, first.getRGB(80, 100) & 0xFFFFFF, "Pong's brown background, in the emulator's colours");
     }
     CliRunner.Run again = cli("play", "--checkpoint", run.toString(), "--gif", gif.toString());
     assertEquals(2, again.code());
