@@ -76,8 +76,4 @@ public record TrialConfig(
     }
     return Configs.read(new ConfigNode(root, ""), TrialConfig.class, ORIGINAL_SCRIPT);
   }
-
-  public TrialConfig withSeed(long newSeed) {
-    return new TrialConfig(newSeed, env, network, learner, exploration, replay, trainer);
-  }
 }

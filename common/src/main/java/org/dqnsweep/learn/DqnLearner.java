@@ -168,16 +168,6 @@ public final class DqnLearner implements AutoCloseable {
     updates = in.readLong();
   }
 
-  /** Saves only the online network (what {@code play} and scoring need). */
-  public void saveWeights(DataOutputStream out) throws IOException {
-    online.save(out);
-  }
-
-  public void loadWeights(DataInputStream in) throws IOException {
-    online.load(in);
-    online.copyTo(target);
-  }
-
   public Device device() {
     return root.getDevice();
   }

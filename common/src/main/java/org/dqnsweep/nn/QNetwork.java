@@ -168,13 +168,4 @@ public final class QNetwork {
       a.set(FloatIo.read(in, a.size(), "parameter " + name));
     }
   }
-
-  /** Number of trainable numbers. */
-  public long size() {
-    long n = 0;
-    for (Parameter p : params) {
-      n += p.getArray().size();
-    }
-    return n;
-  }
 }

@@ -194,16 +194,6 @@ public final class FrameReplayBuffer {
     }
   }
 
-  /** True once at least one slot can be sampled (scans: call it to gate learning, not per batch). */
-  public boolean canSample() {
-    for (int i = 0; i < size; i++) {
-      if (isValid(i)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   /** Copies the state ending at slot {@code i} (oldest frame first) into {@code dst} at {@code off}. */
   public void stackInto(int i, byte[] dst, int off) {
     int cur = i;
