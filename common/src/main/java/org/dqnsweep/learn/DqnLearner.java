@@ -70,9 +70,9 @@ public final class DqnLearner implements AutoCloseable {
     }
     this.batchShape = new Shape(batch);
     this.singleShape = new Shape(one);
-    this.states = ByteBuffer.allocateDirect(bytes * config.batchSize()).order(ByteOrder.nativeOrder());
-    this.nextStates = ByteBuffer.allocateDirect(bytes * config.batchSize()).order(ByteOrder.nativeOrder());
-    this.single = ByteBuffer.allocateDirect(bytes).order(ByteOrder.nativeOrder());
+    this.states = aligned(bytes * config.batchSize());
+    this.nextStates = aligned(bytes * config.batchSize());
+    this.single = aligned(bytes);
     this.actions = new long[config.batchSize()];
   }
 
@@ -144,6 +144,18 @@ public final class DqnLearner implements AutoCloseable {
 
   public long updates() {
     return updates;
+  }
+
+  /**
+   * A direct buffer aligned like PyTorch's own allocations (64 bytes). Tensors made from it share its memory, and
+   * CPU kernels take alignment-dependent paths: with whatever address the JVM hands out, float32 inputs gave
+   * results that differed in the last bits between otherwise identical runs.
+   */
+  private static ByteBuffer aligned(int bytes) {
+    ByteBuffer raw = ByteBuffer.allocateDirect((bytes + 63) / 64 * 64 + 64); // room for both ends to align
+    ByteBuffer slice = raw.alignedSlice(64);
+    slice.limit(bytes);
+    return slice.slice().order(ByteOrder.nativeOrder());
   }
 
   private NDArray input(NDManager scope, ByteBuffer buffer, byte[] data, Shape shape) {
