@@ -11,6 +11,13 @@ public final class Listeners implements TrialListener {
   }
 
   @Override
+  public void onStart(long step) {
+    for (TrialListener l : all) {
+      l.onStart(step);
+    }
+  }
+
+  @Override
   public void onTransition(Transition t) {
     for (TrialListener l : all) {
       l.onTransition(t);
@@ -35,6 +42,13 @@ public final class Listeners implements TrialListener {
   public void onEvaluation(Evaluation e) {
     for (TrialListener l : all) {
       l.onEvaluation(e);
+    }
+  }
+
+  @Override
+  public void onCommit(long step) {
+    for (TrialListener l : all) {
+      l.onCommit(step);
     }
   }
 

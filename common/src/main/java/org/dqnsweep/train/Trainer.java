@@ -41,6 +41,7 @@ public final class Trainer implements AutoCloseable {
   private final Rng exploreRng;
   private final Rng replayRng;
   private final int frameBytes;
+  private final byte[] actFrame;
 
   // Run state: everything below is saved in checkpoints.
   private long step;
@@ -78,6 +79,7 @@ public final class Trainer implements AutoCloseable {
     int stack = config.isCartPole() ? 1 : config.env().frameStack();
     int[] shape = env.observationShape();
     this.frameBytes = env.reset().length / stack;
+    this.actFrame = new byte[frameBytes];
     this.learner = new DqnLearner(config.learner(), config.network(), shape, env.observationType(),
         env.actionCount(), device, seed);
     this.replay = new FrameReplayBuffer(config.replay().capacity(), frameBytes, stack);
@@ -100,11 +102,12 @@ public final class Trainer implements AutoCloseable {
   public TrialResult run() throws IOException {
     TrainerLimits limits = new TrainerLimits(config);
     runStartNanos = System.nanoTime();
+    listener.onStart(step);
     startInterval();
     byte[] obs = env.observation();
     String stopReason = "max_agent_steps";
     long firstStep = step;
-    while (step < limits.maxSteps) {
+    while (step < limits.maxSteps && !targetReached()) {
       // act: epsilon-greedy; the Q-values are only computed for greedy actions
       double eps = epsilon.at(step);
       int action;
@@ -120,12 +123,13 @@ public final class Trainer implements AutoCloseable {
       }
 
       // step the env and store the transition (the frame it led to, once)
+      System.arraycopy(obs, obs.length - frameBytes, actFrame, 0, frameBytes);
       Step s = env.step(action);
       obs = env.observation();
       replay.append(action, (float) s.reward(), (float) s.rawReward(), s.terminated(), obs, obs.length - frameBytes,
           step + 1);
       listener.onTransition(new Transition(step, games, action, s.reward(), s.rawReward(), s.terminated(), eps,
-          qTaken, qMax));
+          qTaken, qMax, actFrame));
       step++;
       gameRawReturn += s.rawReward();
       gameClippedReturn += s.reward();
@@ -166,10 +170,9 @@ public final class Trainer implements AutoCloseable {
       if (limits.checkpointEvery > 0 && step % limits.checkpointEvery == 0 && step < limits.maxSteps) {
         checkpoint();
       }
-      if (returns.full() && returns.mean10() > config.trainer().stopMean10Above()) {
-        stopReason = "target_return";
-        break;
-      }
+    }
+    if (targetReached()) {
+      stopReason = "target_return";
     }
     if (step > firstStep) { // a resumed run that had already finished reports nothing twice
       if (step % limits.progressEvery != 0) {
@@ -180,6 +183,10 @@ public final class Trainer implements AutoCloseable {
     }
     return new TrialResult(stopReason, step, env.emulatorFrames(), games, learner.updates(), lastEval, bestEval,
         returns.mean10(), wallSeconds(), learner.device().toString());
+  }
+
+  private boolean targetReached() {
+    return returns.full() && returns.mean10() > config.trainer().stopMean10Above();
   }
 
   private void endGame(double eps) {
@@ -241,6 +248,7 @@ public final class Trainer implements AutoCloseable {
   }
 
   private void checkpoint() throws IOException {
+    listener.onCommit(step);
     String path = checkpoints.write(step, this::save);
     listener.onCheckpoint(new TrialListener.Checkpoint(step, path));
   }

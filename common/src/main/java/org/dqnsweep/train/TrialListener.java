@@ -7,6 +7,9 @@ package org.dqnsweep.train;
  */
 public interface TrialListener {
 
+  /** Once, when {@link Trainer#run} starts: at agent step 0, or at the step of the checkpoint it resumes from. */
+  default void onStart(long step) {}
+
   /** Every agent step: the action taken and what it brought. */
   default void onTransition(Transition t) {}
 
@@ -19,7 +22,14 @@ public interface TrialListener {
   /** After each evaluation. */
   default void onEvaluation(Evaluation e) {}
 
-  /** After a checkpoint is durably written: everything reported so far can be committed with it. */
+  /**
+   * Just before the checkpoint of {@code step} is written: make everything reported so far durable. A run resumed
+   * from that checkpoint reports only what comes after it, so a sink that commits here and, on resume, drops what
+   * it committed after the resumed step, writes each event exactly once.
+   */
+  default void onCommit(long step) {}
+
+  /** After a checkpoint is durably written. */
   default void onCheckpoint(Checkpoint c) {}
 
   /**
@@ -32,9 +42,11 @@ public interface TrialListener {
    * @param epsilon exploration rate when acting
    * @param qTaken Q of the taken action at act time; NaN when the action was random (no forward pass was run)
    * @param qMax max Q at act time; NaN when the action was random
+   * @param frame the newest frame of the observation the action was chosen from (84x84 grey bytes for Atari, the
+   *     state's float32 bytes for CartPole); a buffer reused by the next step, so copy what you keep
    */
   record Transition(long step, long episode, int action, double reward, double rawReward, boolean done,
-      double epsilon, double qTaken, double qMax) {}
+      double epsilon, double qTaken, double qMax, byte[] frame) {}
 
   /**
    * @param episode game number (0-based)

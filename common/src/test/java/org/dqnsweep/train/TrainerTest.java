@@ -132,7 +132,7 @@ class TrainerTest {
 
   private static TrialListener.Transition withoutQ(TrialListener.Transition t) {
     return new TrialListener.Transition(t.step(), t.episode(), t.action(), t.reward(), t.rawReward(), t.done(),
-        t.epsilon(), 0, 0);
+        t.epsilon(), 0, 0, null);
   }
 
   /** Equal when both are NaN; otherwise within {@code tol} relative (0: bit for bit). */
