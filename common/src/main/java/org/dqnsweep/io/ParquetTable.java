@@ -2,6 +2,8 @@ package org.dqnsweep.io;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
@@ -9,8 +11,10 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.hadoop.ParquetFileWriter;
+import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.example.ExampleParquetWriter;
+import org.apache.parquet.hadoop.example.GroupReadSupport;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.hadoop.util.HadoopOutputFile;
 import org.apache.parquet.schema.MessageType;
@@ -92,6 +96,31 @@ public final class ParquetTable implements AutoCloseable {
       }
     }
     from = toStep;
+  }
+
+  /** Every committed row of one trial's table folder, in part order (empty if there is none). */
+  public static List<Group> read(Configuration conf, Path dir) throws IOException {
+    FileSystem fs = dir.getFileSystem(conf);
+    List<Path> parts = new ArrayList<>();
+    try {
+      for (FileStatus f : fs.listStatus(dir)) {
+        if (f.getPath().getName().startsWith("part-")) {
+          parts.add(f.getPath());
+        }
+      }
+    } catch (FileNotFoundException e) {
+      return List.of();
+    }
+    parts.sort(null);
+    List<Group> rows = new ArrayList<>();
+    for (Path p : parts) {
+      try (ParquetReader<Group> r = ParquetReader.builder(new GroupReadSupport(), p).withConf(conf).build()) {
+        for (Group g = r.read(); g != null; g = r.read()) {
+          rows.add(g);
+        }
+      }
+    }
+    return rows;
   }
 
   /** Drops uncommitted rows: a resume from the last checkpoint reports them again. */

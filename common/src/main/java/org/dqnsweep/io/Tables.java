@@ -129,18 +129,18 @@ public final class Tables {
   }
 
   /**
-   * A schema of one row per trial from typed values (Long/Integer, Double/Float, Boolean, anything else as text),
-   * in the map's order; null values make optional columns.
+   * A schema for rows of typed values: Long/Integer as int64, Double/Float as double, Boolean, anything else as
+   * text; every column nullable.
    */
-  public static MessageType rowSchema(String name, Map<String, Object> values) {
+  public static MessageType rowSchema(String name, Map<String, Class<?>> columns) {
     Types.MessageTypeBuilder b = Types.buildMessage();
-    for (Map.Entry<String, Object> e : values.entrySet()) {
-      Object v = e.getValue();
-      if (v instanceof Long || v instanceof Integer) {
+    for (Map.Entry<String, Class<?>> e : columns.entrySet()) {
+      Class<?> t = e.getValue();
+      if (t == Long.class || t == Integer.class) {
         b.optional(INT64).named(e.getKey());
-      } else if (v instanceof Double || v instanceof Float) {
+      } else if (t == Double.class || t == Float.class) {
         b.optional(DOUBLE).named(e.getKey());
-      } else if (v instanceof Boolean) {
+      } else if (t == Boolean.class) {
         b.optional(BOOLEAN).named(e.getKey());
       } else {
         b.optional(BINARY).as(stringType()).named(e.getKey());
@@ -149,11 +149,11 @@ public final class Tables {
     return b.named(name);
   }
 
-  /** The row of {@link #rowSchema} for the same values. */
-  public static Group row(MessageType schema, Map<String, Object> values) {
+  /** A row of {@link #rowSchema}: values in column order; nulls and non-finite doubles stay empty. */
+  public static Group row(MessageType schema, Iterable<?> values) {
     Group g = new SimpleGroup(schema);
     int i = 0;
-    for (Object v : values.values()) {
+    for (Object v : values) {
       if (v instanceof Long || v instanceof Integer) {
         g.add(i, ((Number) v).longValue());
       } else if (v instanceof Double || v instanceof Float) {

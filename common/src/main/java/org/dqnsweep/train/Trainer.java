@@ -66,7 +66,7 @@ public final class Trainer implements AutoCloseable {
   private long runStartNanos;
 
   /**
-   * @param storage where checkpoints go
+   * @param storage where checkpoints go (its root holds them)
    * @param resume continue from the latest checkpoint in {@code storage} (there must be one)
    */
   public Trainer(TrialConfig config, Device device, Storage storage, boolean resume, TrialListener listener)
@@ -89,7 +89,7 @@ public final class Trainer implements AutoCloseable {
     this.replayRng = Rng.derive(seed, "replay");
     if (resume) {
       String latest = checkpoints.latest().orElseThrow(() -> new IOException(
-          "nothing to resume: no checkpoint under " + storage.describe(Checkpoints.DIR)));
+          "nothing to resume: no checkpoint in " + checkpoints.describe()));
       try (DataInputStream in = checkpoints.open(latest)) {
         restore(in);
       }

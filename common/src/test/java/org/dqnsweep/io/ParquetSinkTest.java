@@ -8,13 +8,10 @@ import ai.djl.Device;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.example.data.Group;
-import org.apache.parquet.hadoop.ParquetReader;
-import org.apache.parquet.hadoop.example.GroupReadSupport;
 import org.dqnsweep.config.TrialConfig;
 import org.dqnsweep.train.Listeners;
 import org.dqnsweep.train.Trainer;
@@ -53,21 +50,8 @@ class ParquetSinkTest {
     }
   }
 
-  static List<Group> read(Path tableDir) throws IOException {
-    List<Group> rows = new ArrayList<>();
-    List<Path> parts;
-    try (Stream<Path> s = Files.list(tableDir)) {
-      parts = s.filter(p -> p.getFileName().toString().startsWith("part-")).sorted().toList();
-    }
-    for (Path p : parts) {
-      try (ParquetReader<Group> r = ParquetReader.builder(new GroupReadSupport(),
-          new org.apache.hadoop.fs.Path(p.toUri())).withConf(CONF).build()) {
-        for (Group g = r.read(); g != null; g = r.read()) {
-          rows.add(g);
-        }
-      }
-    }
-    return rows;
+  private static List<Group> read(Path tableDir) throws IOException {
+    return ParquetTable.read(CONF, new org.apache.hadoop.fs.Path(tableDir.toUri()));
   }
 
   @Test

@@ -10,8 +10,8 @@ import picocli.CommandLine.Command;
     name = "dqn",
     mixinStandardHelpOptions = true,
     version = "dqn-sweep 0.1.0",
-    description = "DQN on Atari: train and evaluate trials, benchmarks (sweep, sql and MLflow as issues land).",
-    subcommands = {TrainCommand.class, PlayCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+    description = "DQN on Atari: hyperparameter sweeps on Spark, single trials, evaluation, benchmarks.",
+    subcommands = {TrainCommand.class, PlayCommand.class, SweepJob.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Cli {
   public static void main(String[] args) {
     System.exit(run(args));

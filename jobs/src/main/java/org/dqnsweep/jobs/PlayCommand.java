@@ -85,8 +85,10 @@ public final class PlayCommand implements Callable<Integer> {
       return checkpoint;
     }
     if (Files.isDirectory(checkpoint)) {
-      return checkpoint.resolve(new Checkpoints(new LocalStorage(checkpoint), 1).latest().orElseThrow(
-          () -> new ConfigException("--checkpoint", checkpoint + " holds no checkpoints/LATEST")));
+      // a run folder (bin/dqn train --output) or its checkpoints folder
+      Path dir = Files.isDirectory(checkpoint.resolve("checkpoints")) ? checkpoint.resolve("checkpoints") : checkpoint;
+      return dir.resolve(new Checkpoints(new LocalStorage(dir), 1).latest().orElseThrow(
+          () -> new ConfigException("--checkpoint", checkpoint + " holds no checkpoint (ckpt-*.bin)")));
     }
     throw new ConfigException("--checkpoint", checkpoint + " does not exist");
   }

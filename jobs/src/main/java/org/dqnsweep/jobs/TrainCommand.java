@@ -57,7 +57,7 @@ public final class TrainCommand implements Callable<Integer> {
     Files.writeString(output.resolve("config.yaml"), resolved);
 
     Device device = Torch.select(trial.trainer().device(), trial.trainer().threads());
-    LocalStorage storage = new LocalStorage(output);
+    LocalStorage storage = new LocalStorage(output.resolve("checkpoints"));
     CsvMetrics metrics = new CsvMetrics(output, resume);
     ConsoleProgress progress = new ConsoleProgress(System.out, "", trial.trainer().maxAgentSteps(),
         trial.isCartPole() ? 1 : trial.env().frameSkip());

@@ -1,0 +1,126 @@
+package org.dqnsweep.jobs;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.dqnsweep.config.ConfigException;
+import org.dqnsweep.jobs.sweep.PlannedTrial;
+import org.dqnsweep.jobs.sweep.SweepDriver;
+import org.dqnsweep.jobs.sweep.SweepPlanner;
+import org.dqnsweep.jobs.sweep.SweepSpec;
+import org.dqnsweep.jobs.sweep.TrialOutcome;
+import org.dqnsweep.util.Torch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * The sweep job: one Spark task per trial of a sweep spec, tables and checkpoints under
+ * {@code OUTPUT/<sweep_id>/}. Runs by {@code spark-submit --class org.dqnsweep.jobs.SweepJob <spark jar> SPEC
+ * --output URI} on a cluster, or as {@code bin/dqn sweep SPEC} in embedded local mode.
+ */
+@Command(name = "sweep", mixinStandardHelpOptions = true,
+    description = {"Run a hyperparameter sweep: one Spark task per trial (local mode unless spark-submit gives a "
+        + "master). Rerunning into the same --output resumes unfinished trials and skips finished ones.",
+        "Example: bin/dqn sweep conf/sweeps/quickstart.yaml --plan"})
+public final class SweepJob implements Callable<Integer> {
+  @Parameters(index = "0", paramLabel = "SPEC", description = "Sweep spec YAML, e.g. conf/sweeps/quickstart.yaml.")
+  Path spec;
+
+  @Option(names = "--output", defaultValue = "runs/sweeps",
+      description = "Folder or Hadoop URI (file://, hdfs://, s3a://) holding sweeps; this one goes to "
+          + "OUTPUT/<sweep_id>/ (default: ${DEFAULT-VALUE}).")
+  String output;
+
+  @Option(names = "--set", description = "Override a spec setting: key.path=value (repeatable), e.g. seeds=[1].")
+  List<String> overrides = new ArrayList<>();
+
+  @Option(names = "--plan", description = "Print the trial table and run nothing.")
+  boolean plan;
+
+  @Option(names = "--restart", description = "Delete this sweep's earlier output (tables, checkpoints) first.")
+  boolean restart;
+
+  @Option(names = "--parallel", description = "Local mode only: trials at once (default: every core, 1 thread "
+      + "each).")
+  Integer parallel;
+
+  @Option(names = "--progress-seconds", defaultValue = "5",
+      description = "Seconds between live progress lines (default: ${DEFAULT-VALUE}).")
+  int progressSeconds;
+
+  /** The spark-submit entry point. */
+  public static void main(String[] args) {
+    Torch.offline();
+    CommandLine cli = new CommandLine(new SweepJob());
+    cli.setExecutionExceptionHandler(new Errors());
+    System.exit(cli.execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    if (progressSeconds < 1) {
+      throw new ConfigException("--progress-seconds", "must be >= 1, got " + progressSeconds);
+    }
+    if (parallel != null && parallel < 1) {
+      throw new ConfigException("--parallel", "must be >= 1, got " + parallel);
+    }
+    // everything is validated before Spark starts
+    SweepSpec sweep = SweepSpec.load(spec, overrides);
+    List<PlannedTrial> trials = SweepPlanner.plan(sweep);
+    String sweepId = SweepPlanner.sweepId(sweep);
+    if (plan) {
+      System.out.print(SweepPlanner.planTable(sweep, trials));
+      return 0;
+    }
+    SparkConf conf = new SparkConf().setAppName("dqn-sweep " + sweepId);
+    boolean local = !conf.contains("spark.master");
+    if (local) {
+      int slots = parallel != null ? parallel : Runtime.getRuntime().availableProcessors();
+      // local[N, F]: N trials at once, F attempts per task (Spark's default in local mode is 1: no retries)
+      conf.setMaster("local[" + slots + ",4]")
+          .set("spark.driver.host", "127.0.0.1")
+          .set("spark.driver.bindAddress", "127.0.0.1");
+    } else if (parallel != null) {
+      throw new ConfigException("--parallel", "only for local mode; on a cluster, executors and spark.task.cpus "
+          + "decide how many trials run at once");
+    }
+    if (conf.getBoolean("spark.speculation", false)) {
+      System.out.println("spark.speculation is on: turned off for this sweep (a speculative copy of a trial would "
+          + "train it twice into the same folder)");
+    }
+    conf.set("spark.speculation", "false").set("spark.ui.showConsoleProgress", "false");
+
+    // the driver's view of the output FileSystem, with the job's spark.hadoop.* settings (as tasks see them)
+    org.apache.hadoop.conf.Configuration hadoop = new org.apache.hadoop.conf.Configuration();
+    for (scala.Tuple2<String, String> kv : conf.getAllWithPrefix("spark.hadoop.")) {
+      hadoop.set(kv._1(), kv._2());
+    }
+    SweepDriver driver = new SweepDriver(sweep, trials, sweepId, output, hadoop, System.out, progressSeconds);
+    List<PlannedTrial> todo = driver.prepare(restart, SweepDriver.planYaml(sweepId, trials));
+    System.out.printf(Locale.ROOT, "sweep %s: %d trials (%d to run) -> %s%n", sweepId, trials.size(), todo.size(),
+        driver.root());
+    if (todo.isEmpty()) {
+      System.out.println("every trial is finished; --restart runs the sweep again from scratch");
+      return 0;
+    }
+    try (SparkSession spark = SparkSession.builder().config(conf).getOrCreate()) {
+      JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+      System.out.printf(Locale.ROOT, "Spark %s, master %s, application %s%s%n", spark.version(), sc.master(),
+          sc.sc().applicationId(), sc.sc().uiWebUrl().isDefined() ? ", UI " + sc.sc().uiWebUrl().get() : "");
+      Map<String, TrialOutcome> outcomes = driver.run(sc, todo);
+      long finished = outcomes.values().stream().filter(o -> o.status().equals(TrialOutcome.FINISHED)).count();
+      System.out.printf(Locale.ROOT, "sweep %s: %d finished, %d failed in this run; tables under %s%n", sweepId,
+          finished, outcomes.size() - finished, driver.root());
+      boolean anyFinished = finished > 0 || todo.size() < trials.size();
+      return anyFinished ? 0 : 1;
+    }
+  }
+}

@@ -1,0 +1,215 @@
+package org.dqnsweep.jobs.sweep;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaFutureAction;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.dqnsweep.config.ConfigException;
+import org.dqnsweep.config.Yaml;
+import org.dqnsweep.io.HadoopStorage;
+
+/**
+ * The driver side of a sweep: prepares {@code OUTPUT/<sweep_id>/}, submits one Spark job of one task per
+ * unfinished trial (separate jobs, so a trial that fails for good does not abort the others), prints live progress
+ * while they run, and records each trial's row in the {@code trials} table as it ends.
+ */
+public final class SweepDriver {
+  private final SweepSpec spec;
+  private final List<PlannedTrial> trials;
+  private final String sweepId;
+  private final Path root;
+  private final Configuration conf;
+  private final PrintStream out;
+  private final long progressMillis;
+
+  /**
+   * @param output the folder (any Hadoop URI) holding sweeps; this one goes to {@code output/<sweep_id>}
+   * @param progressSeconds how often the live progress is printed (and trials report it)
+   */
+  public SweepDriver(SweepSpec spec, List<PlannedTrial> trials, String sweepId, String output,
+      Configuration conf, PrintStream out, int progressSeconds) {
+    this.spec = spec;
+    this.trials = trials;
+    this.sweepId = sweepId;
+    this.root = new Path(new Path(output), sweepId);
+    this.conf = conf;
+    this.out = out;
+    this.progressMillis = progressSeconds * 1000L;
+  }
+
+  /** {@code output/<sweep_id>} as a qualified URI. */
+  public String root() throws IOException {
+    return root.getFileSystem(conf).makeQualified(root).toString();
+  }
+
+  /**
+   * Checks the output before Spark starts: writable, and either new, or this same sweep (then finished trials are
+   * skipped), or wiped first with {@code restart}. Returns the trials still to run.
+   */
+  public List<PlannedTrial> prepare(boolean restart, String planYaml) throws IOException {
+    FileSystem fs;
+    try {
+      fs = root.getFileSystem(conf);
+    } catch (IOException | RuntimeException e) {
+      throw new ConfigException("--output", "cannot open " + root + ": " + e.getMessage()
+          + "; give a folder or a Hadoop URI that this machine can reach (file://, hdfs://, s3a://)");
+    }
+    HadoopStorage sweep = new HadoopStorage(root, conf);
+    if (restart && fs.exists(root)) {
+      out.println("--restart: deleting " + root() + " (every table, checkpoint and trial row of this sweep)");
+      fs.delete(root, true);
+    }
+    if (sweep.exists("plan.yaml")) {
+      String before = new String(sweep.open("plan.yaml").readAllBytes(), StandardCharsets.UTF_8);
+      if (!before.equals(planYaml)) {
+        throw new ConfigException("--output", root() + "/plan.yaml holds another plan for sweep " + sweepId
+            + " (written by another version of this tool?): use --restart to start this sweep over, or another "
+            + "--output");
+      }
+    } else {
+      try {
+        sweep.writeAtomically("plan.yaml", o -> o.write(planYaml.getBytes(StandardCharsets.UTF_8)));
+      } catch (IOException e) {
+        throw new ConfigException("--output", "cannot write under " + root() + ": " + e.getMessage());
+      }
+    }
+    sweep.delete(TrialProgress.DIR); // reports of an earlier run would look like running trials
+    Map<String, String> done = TrialsTable.statuses(conf, root);
+    List<PlannedTrial> todo = new ArrayList<>();
+    int finished = 0;
+    for (PlannedTrial t : trials) {
+      if (TrialOutcome.FINISHED.equals(done.get(t.trialId()))) {
+        finished++;
+      } else {
+        todo.add(t);
+      }
+    }
+    if (!done.isEmpty()) {
+      out.printf(Locale.ROOT, "resuming sweep %s: %d of %d trials finished earlier and are skipped; unfinished "
+          + "ones resume from their last checkpoint (--restart starts over)%n", sweepId, finished, trials.size());
+    }
+    return todo;
+  }
+
+  /** Runs the trials, each as its own Spark job; returns the outcomes of this run by trial id. */
+  public Map<String, TrialOutcome> run(JavaSparkContext sc, List<PlannedTrial> todo) throws IOException,
+      InterruptedException {
+    TrialTask task = new TrialTask(root(), spec.transitions().framesEvery(), spec.faults(), progressMillis);
+    Map<String, JavaFutureAction<List<TrialOutcome>>> running = new LinkedHashMap<>();
+    Map<String, PlannedTrial> byId = new LinkedHashMap<>();
+    for (PlannedTrial t : todo) {
+      sc.setJobGroup("trial-" + t.trialId(), "trial " + t.trialId() + " " + TrialsTable.paramsText(t.params()),
+          true);
+      running.put(t.trialId(), sc.parallelize(List.of(t), 1).map(task).collectAsync());
+      byId.put(t.trialId(), t);
+    }
+    sc.clearJobGroup();
+    HadoopStorage sweep = new HadoopStorage(root, conf);
+    Map<String, TrialOutcome> outcomes = new LinkedHashMap<>();
+    long start = System.currentTimeMillis();
+    long nextReport = start + progressMillis;
+    while (!running.isEmpty()) {
+      Thread.sleep(200);
+      for (var it = running.entrySet().iterator(); it.hasNext(); ) {
+        var e = it.next();
+        if (e.getValue().isDone()) {
+          it.remove();
+          TrialOutcome o = outcome(e.getKey(), e.getValue());
+          TrialsTable.write(conf, root, sweepId, byId.get(e.getKey()), o);
+          sweep.delete(TrialProgress.DIR + "/" + e.getKey() + ".json");
+          outcomes.put(e.getKey(), o);
+          out.println(ended(o, byId.get(e.getKey())));
+        }
+      }
+      long now = System.currentTimeMillis();
+      if (now >= nextReport && !running.isEmpty()) {
+        nextReport = now + progressMillis;
+        report(sweep, running.keySet(), todo.size(), outcomes, now - start);
+      }
+    }
+    return outcomes;
+  }
+
+  private static TrialOutcome outcome(String trialId, JavaFutureAction<List<TrialOutcome>> f)
+      throws InterruptedException {
+    try {
+      return f.get().get(0);
+    } catch (ExecutionException e) {
+      return TrialOutcome.failed(trialId, reason(e.getCause() == null ? e : e.getCause()));
+    }
+  }
+
+  /** Spark's "Job aborted ... most recent failure: ..." message, down to the task's own exception line. */
+  static String reason(Throwable e) {
+    String msg = String.valueOf(e.getMessage());
+    int cause = msg.lastIndexOf("): ");
+    String line = (cause >= 0 ? msg.substring(cause + 3) : msg).lines().findFirst().orElse(msg).trim();
+    String prefix = msg.contains("failed") && msg.contains("times") ? msg.lines().findFirst().orElse("") : "";
+    String task = prefix.replaceAll(".*(Task \\S+ in stage \\S+ failed \\d+ times).*", "$1");
+    return (task.equals(prefix) ? "" : task + ": ") + line;
+  }
+
+  private String ended(TrialOutcome o, PlannedTrial t) {
+    if (o.result() == null) {
+      return String.format(Locale.ROOT, "trial %s FAILED (%s): %s", o.trialId(), TrialsTable.paramsText(t.params()),
+          o.error());
+    }
+    var r = o.result();
+    return String.format(Locale.ROOT, "trial %s %s (%s): %,d agent steps, final eval %.2f, best eval %.2f, "
+            + "mean10 %.2f, %.0f s on %s%s", o.trialId(), o.status(), TrialsTable.paramsText(t.params()),
+        r.agentSteps(), r.finalEvalReturn(), r.bestEvalReturn(), r.mean10(), r.wallSeconds(), o.device(),
+        o.error().isEmpty() ? "" : ": " + o.error());
+  }
+
+  private void report(HadoopStorage sweep, Iterable<String> running, int total, Map<String, TrialOutcome> outcomes,
+      long elapsedMillis) throws IOException {
+    Map<String, TrialProgress> progress = TrialProgress.readAll(sweep);
+    long failed = outcomes.values().stream().filter(o -> o.status().equals(TrialOutcome.FAILED)).count();
+    StringBuilder b = new StringBuilder();
+    int active = 0;
+    for (String id : running) {
+      TrialProgress p = progress.get(id);
+      if (p != null) {
+        active++;
+        b.append(String.format(Locale.ROOT, "%n  %s  step %,d/%,d  mean10 %s  %,.0f steps/s", id, p.step(),
+            p.maxSteps(), Double.isNaN(p.mean10()) ? "-" : String.format(Locale.ROOT, "%.2f", p.mean10()),
+            p.stepsPerSecond()));
+      }
+    }
+    out.printf(Locale.ROOT, "[%s %s] %d/%d done, %d running, %d failed, %d queued%s%n", sweepId,
+        duration(elapsedMillis / 1000), outcomes.size() - failed, total, active, failed,
+        total - outcomes.size() - active, b);
+  }
+
+  private static String duration(long s) {
+    return s >= 3600 ? String.format(Locale.ROOT, "%dh%02dm", s / 3600, s % 3600 / 60)
+        : String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60);
+  }
+
+  /** The resolved plan as YAML: every trial's id, seed, swept params and full config. */
+  public static String planYaml(String sweepId, List<PlannedTrial> trials) {
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (PlannedTrial t : trials) {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("trial_id", t.trialId());
+      row.put("seed", t.seed());
+      row.put("params", t.params());
+      row.put("config", Yaml.parse(t.configYaml(), t.trialId()));
+      rows.add(row);
+    }
+    Map<String, Object> plan = new LinkedHashMap<>();
+    plan.put("sweep_id", sweepId);
+    plan.put("trials", rows);
+    return Yaml.write(plan);
+  }
+}

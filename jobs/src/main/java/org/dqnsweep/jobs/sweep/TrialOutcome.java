@@ -1,0 +1,28 @@
+package org.dqnsweep.jobs.sweep;
+
+import java.io.Serializable;
+import org.dqnsweep.train.TrialResult;
+
+/**
+ * How one trial of a sweep ended, as sent from its Spark task to the driver (one row of the {@code trials} table).
+ *
+ * @param status {@code FINISHED} or {@code FAILED}
+ * @param device the device it trained on ({@code cpu()}, {@code gpu(0)}, ...)
+ * @param gpuAddress the GPU address Spark gave the task, empty when none was scheduled
+ * @param deviceNote why it trained where it did (e.g. CPU although a GPU address was given)
+ * @param result the trainer's result; null when the trial failed before finishing
+ * @param error the failure, one line; empty when finished
+ * @param attempt Spark's attempt number of the task that ended it (0: first try)
+ */
+public record TrialOutcome(String trialId, String status, String device, String gpuAddress, String deviceNote,
+    TrialResult result, String error, int attempt) implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  public static final String FINISHED = "FINISHED";
+  public static final String FAILED = "FAILED";
+
+  /** A trial whose task failed for good (retries exhausted or a lost executor): only the driver knows. */
+  public static TrialOutcome failed(String trialId, String error) {
+    return new TrialOutcome(trialId, FAILED, "", "", "", null, error, -1);
+  }
+}

@@ -1,0 +1,100 @@
+package org.dqnsweep.jobs.sweep;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.SparkEnv;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.function.Function;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.dqnsweep.config.TrialConfig;
+import org.dqnsweep.config.Yaml;
+import org.dqnsweep.io.HadoopStorage;
+import org.dqnsweep.io.ParquetSink;
+import org.dqnsweep.train.Checkpoints;
+import org.dqnsweep.train.Listeners;
+import org.dqnsweep.train.Trainer;
+import org.dqnsweep.train.TrialListener;
+import org.dqnsweep.train.TrialResult;
+import scala.Tuple2;
+
+/**
+ * The body of one Spark task: trains one trial into the sweep's folder, resuming from its last checkpoint when a
+ * previous attempt (or a previous run of the sweep) left one. A diverged trial is a result (FAILED, no retry);
+ * anything else is thrown so that Spark retries the task, and the retry resumes.
+ */
+final class TrialTask implements Function<PlannedTrial, TrialOutcome> {
+  private static final long serialVersionUID = 1L;
+  private static final Logger LOG = LogManager.getLogger(TrialTask.class);
+  static final String CHECKPOINTS = "checkpoints";
+
+  private final String sweepRoot;
+  private final long framesEvery;
+  private final List<SweepSpec.Fault> faults;
+  private final long progressMillis;
+
+  /**
+   * @param sweepRoot the sweep's output folder URI
+   * @param framesEvery transition rows with a frame: 0 none, 1 all, n every n-th step
+   * @param faults injected failures (tests only)
+   */
+  TrialTask(String sweepRoot, long framesEvery, List<SweepSpec.Fault> faults, long progressMillis) {
+    this.sweepRoot = sweepRoot;
+    this.framesEvery = framesEvery;
+    this.faults = new ArrayList<>(faults);
+    this.progressMillis = progressMillis;
+  }
+
+  @Override
+  public TrialOutcome call(PlannedTrial trial) throws IOException {
+    TaskContext task = TaskContext.get();
+    int attempt = task == null ? 0 : task.attemptNumber();
+    Configuration conf = hadoopConf();
+    Path root = new Path(sweepRoot);
+    TrialConfig config = TrialConfig.parse(Yaml.parse(trial.configYaml(), trial.trialId()), trial.trialId(),
+        List.of());
+    TaskDevice device = TaskDevice.select(task);
+    LOG.info("trial {} attempt {}: {} with {} thread(s) ({})", trial.trialId(), attempt, device.device(),
+        device.threads(), device.note());
+
+    HadoopStorage checkpoints = new HadoopStorage(new Path(new Path(root, CHECKPOINTS), trial.trialId()), conf);
+    boolean resume = new Checkpoints(checkpoints, 1).latest().isPresent();
+    List<TrialListener> listeners = new ArrayList<>();
+    ParquetSink tables = new ParquetSink(conf, root, trial.trialId(), framesEvery);
+    listeners.add(tables);
+    listeners.add(new TrialProgress.Reporter(new HadoopStorage(root, conf), trial.trialId(),
+        config.trainer().maxAgentSteps(), progressMillis));
+    for (SweepSpec.Fault f : faults) {
+      if (f.trial().equals(trial.trialId())) {
+        listeners.add(new FaultInjector(f.failAtStep(), f.times(), attempt));
+      }
+    }
+    try (tables; Trainer trainer = new Trainer(config, device.device(), checkpoints, resume,
+        new Listeners(listeners.toArray(TrialListener[]::new)))) {
+      if (resume) {
+        LOG.info("trial {} resumes at agent step {}", trial.trialId(), trainer.step());
+      }
+      TrialResult result = trainer.run();
+      return new TrialOutcome(trial.trialId(), TrialOutcome.FINISHED, device.device().toString(),
+          device.gpuAddress(), device.note(), result, "", attempt);
+    } catch (Trainer.TrainingDivergedException e) {
+      return new TrialOutcome(trial.trialId(), TrialOutcome.FAILED, device.device().toString(), device.gpuAddress(),
+          device.note(), null, e.getMessage(), attempt);
+    }
+  }
+
+  /** Hadoop settings as the driver sees them: the executor's defaults plus the job's {@code spark.hadoop.*}. */
+  private static Configuration hadoopConf() {
+    Configuration conf = new Configuration();
+    SparkEnv env = SparkEnv.get();
+    if (env != null) {
+      for (Tuple2<String, String> kv : env.conf().getAllWithPrefix("spark.hadoop.")) {
+        conf.set(kv._1(), kv._2());
+      }
+    }
+    return conf;
+  }
+}

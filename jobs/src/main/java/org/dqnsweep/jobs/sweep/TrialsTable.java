@@ -1,0 +1,103 @@
+package org.dqnsweep.jobs.sweep;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.schema.MessageType;
+import org.dqnsweep.config.Configs;
+import org.dqnsweep.config.TrialConfig;
+import org.dqnsweep.config.Yaml;
+import org.dqnsweep.io.ParquetTable;
+import org.dqnsweep.io.Tables;
+import org.dqnsweep.train.TrialResult;
+
+/**
+ * The sweep's {@code trials} table: one row per trial under {@code trials/trial_id=<id>/}, written by the driver
+ * when the trial ends (its outcome, then every setting of its resolved config as a column, dots turned into
+ * underscores: {@code learner.lr} is {@code learner_lr}). A rerun of the sweep reads it to skip finished trials.
+ */
+final class TrialsTable {
+  static final String DIR = "trials";
+
+  private TrialsTable() {}
+
+  static void write(Configuration conf, Path sweepRoot, String sweepId, PlannedTrial trial, TrialOutcome o)
+      throws IOException {
+    TrialResult r = o.result();
+    Map<String, Class<?>> types = new LinkedHashMap<>();
+    List<Object> values = new ArrayList<>();
+    column(types, values, "sweep_id", String.class, sweepId);
+    column(types, values, "status", String.class, o.status());
+    column(types, values, "params", String.class, paramsText(trial.params()));
+    column(types, values, "seed", Long.class, trial.seed());
+    column(types, values, "device", String.class, o.device());
+    column(types, values, "gpu_address", String.class, o.gpuAddress());
+    column(types, values, "device_note", String.class, o.deviceNote());
+    column(types, values, "final_eval_return", Double.class, r == null ? null : r.finalEvalReturn());
+    column(types, values, "best_eval_return", Double.class, r == null ? null : r.bestEvalReturn());
+    column(types, values, "mean10_return", Double.class, r == null ? null : r.mean10());
+    column(types, values, "agent_steps", Long.class, r == null ? null : r.agentSteps());
+    column(types, values, "emulator_frames", Long.class, r == null ? null : r.emulatorFrames());
+    column(types, values, "games", Long.class, r == null ? null : r.games());
+    column(types, values, "updates", Long.class, r == null ? null : r.updates());
+    column(types, values, "wall_seconds", Double.class, r == null ? null : r.wallSeconds());
+    column(types, values, "stop_reason", String.class, r == null ? null : r.stopReason());
+    column(types, values, "error", String.class, o.error());
+    column(types, values, "attempt", Long.class, (long) o.attempt());
+    TrialConfig config = TrialConfig.parse(Yaml.parse(trial.configYaml(), trial.trialId()), trial.trialId(),
+        List.of());
+    for (Map.Entry<String, Object> e : Configs.flatten(Configs.toMap(config)).entrySet()) {
+      Object v = e.getValue();
+      column(types, values, e.getKey().replace('.', '_'), v == null ? String.class : v.getClass(), v);
+    }
+    MessageType schema = Tables.rowSchema("trials", types);
+    // replaces an earlier row of this trial (a FAILED one being retried by a rerun of the sweep)
+    try (ParquetTable table = new ParquetTable(conf, dir(sweepRoot, trial.trialId()), schema, 0)) {
+      table.write(Tables.row(schema, values));
+      table.commit(1);
+    }
+  }
+
+  private static void column(Map<String, Class<?>> types, List<Object> values, String name, Class<?> type,
+      Object value) {
+    types.put(name, type);
+    values.add(value);
+  }
+
+  static String paramsText(Map<String, String> params) {
+    StringBuilder b = new StringBuilder();
+    params.forEach((k, v) -> b.append(b.length() == 0 ? "" : ", ").append(k).append('=').append(v));
+    return b.toString();
+  }
+
+  /** Status of every trial that has a row, by trial id. */
+  static Map<String, String> statuses(Configuration conf, Path sweepRoot) throws IOException {
+    Map<String, String> statuses = new HashMap<>();
+    Path dir = new Path(sweepRoot, DIR);
+    FileSystem fs = dir.getFileSystem(conf);
+    if (!fs.exists(dir)) {
+      return statuses;
+    }
+    for (FileStatus f : fs.listStatus(dir)) {
+      String name = f.getPath().getName();
+      if (f.isDirectory() && name.startsWith("trial_id=")) {
+        for (Group g : ParquetTable.read(conf, f.getPath())) {
+          statuses.put(name.substring("trial_id=".length()), g.getString("status", 0));
+        }
+      }
+    }
+    return statuses;
+  }
+
+  private static Path dir(Path sweepRoot, String trialId) {
+    return new Path(new Path(sweepRoot, DIR), "trial_id=" + trialId);
+  }
+}

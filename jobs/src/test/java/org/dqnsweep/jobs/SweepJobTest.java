@@ -1,0 +1,173 @@
+package org.dqnsweep.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.dqnsweep.jobs.sweep.PlannedTrial;
+import org.dqnsweep.jobs.sweep.SweepPlanner;
+import org.dqnsweep.jobs.sweep.SweepSpec;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Local-mode sweeps end to end: the tables, exactly-once rows under injected faults, reruns. */
+class SweepJobTest {
+  /** A CartPole trial small enough for a test: 600 agent steps, learning from step 200, checkpoints every 200. */
+  private static final String BASE = """
+      base:
+        seed: 1
+        env: {game: cartpole, frame_stack: 1}
+        network: {type: mlp, hidden: [32]}
+        learner: {batch_size: 32, learn_start_agent_steps: 200, target_sync_every_updates: 50}
+        exploration: {schedule: linear, start: 1.0, end: 0.05, decay_agent_steps: 400}
+        replay: {capacity: 2000}
+        trainer: {max_agent_steps: 600, eval_every_agent_steps: 0, eval_episodes: 2,
+                  checkpoint_every_agent_steps: 200, progress_every_agent_steps: 100}
+      """;
+
+  private static Path spec(Path dir, String name, String rest) throws IOException {
+    Path f = dir.resolve(name + ".yaml");
+    Files.writeString(f, "name: " + name + "\n" + BASE + rest);
+    return f;
+  }
+
+  private static SparkSession reader() {
+    return SparkSession.builder().master("local[1]").appName("read").config("spark.ui.enabled", "false")
+        .getOrCreate();
+  }
+
+  private static Path sweepRoot(Path out) throws IOException {
+    try (Stream<Path> s = Files.list(out)) {
+      List<Path> all = s.toList();
+      assertEquals(1, all.size(), "one sweep folder: " + all);
+      return all.get(0);
+    }
+  }
+
+  @Test
+  void aLocalSweepOfFourTrialsWritesEveryTable(@TempDir Path dir) throws IOException {
+    Path spec = spec(dir, "grid4", """
+        grid:
+          learner.lr: [1.0e-3, 3.0e-4]
+          learner.target_sync_every_updates: [50, 100]
+        seeds: [1]
+        transitions: {frames: every_n, every_n: 100}
+        """);
+    Path out = dir.resolve("out");
+    CliRunner.Run r = CliRunner.run("sweep", spec.toString(), "--output", out.toString(), "--progress-seconds", "1");
+    assertEquals(0, r.code(), r.out() + r.err());
+    assertTrue(r.out().contains("4 trials (4 to run)"), r.out());
+    Path root = sweepRoot(out);
+    assertTrue(Files.exists(root.resolve("plan.yaml")));
+
+    try (SparkSession spark = reader()) {
+      assertTables(spark, root);
+    }
+
+    // a second run finds every trial finished and runs nothing
+    CliRunner.Run again = CliRunner.run("sweep", spec.toString(), "--output", out.toString());
+    assertEquals(0, again.code(), again.out() + again.err());
+    assertTrue(again.out().contains("every trial is finished"), again.out());
+  }
+
+  private static void assertTables(SparkSession spark, Path root) {
+    Dataset<Row> trials = spark.read().parquet(root.resolve("trials").toString());
+    assertEquals(4, trials.count());
+    assertEquals(4, trials.filter("status = 'FINISHED' and agent_steps = 600 and device = 'cpu()'").count(),
+        trials.collectAsList().toString());
+    assertEquals(2, trials.select("learner_lr").distinct().count(), "swept params are columns");
+    assertEquals(4, trials.select("learner_lr", "learner_target_sync_every_updates").distinct().count());
+
+    Dataset<Row> transitions = spark.read().parquet(root.resolve("transitions").toString());
+    assertEquals(4 * 600, transitions.count());
+    assertEquals(4 * 600, transitions.select("trial_id", "step").distinct().count(), "one row per (trial, step)");
+    assertEquals(4 * 6, transitions.filter("frame is not null").count(), "frames every 100 steps");
+    assertEquals(16, transitions.filter("frame is not null").first().<byte[]>getAs("frame").length,
+        "CartPole's state: 4 float32");
+    Dataset<Row> episodes = spark.read().parquet(root.resolve("episodes").toString());
+    assertEquals(episodes.count(), episodes.select("trial_id", "episode").distinct().count());
+    assertTrue(episodes.count() >= 4 * 600 / 500);
+    assertEquals(4 * 6, spark.read().parquet(root.resolve("train_metrics").toString()).count());
+    assertEquals(4, spark.read().parquet(root.resolve("evals").toString()).count(), "one final evaluation each");
+    Map<Object, Long> perTrialSteps = transitions.groupBy("trial_id").count().collectAsList().stream()
+        .collect(Collectors.toMap(row -> row.get(0), row -> row.getLong(1)));
+    assertEquals(4, perTrialSteps.size());
+    assertTrue(perTrialSteps.values().stream().allMatch(n -> n == 600));
+  }
+
+  @Test
+  void retriedTrialsWriteEachRowExactlyOnceAndAHopelessOneIsRecordedFailed(@TempDir Path dir) throws IOException {
+    String grid = """
+        grid:
+          learner.lr: [1.0e-3, 3.0e-4, 1.0e-4]
+        seeds: [1]
+        """;
+    List<PlannedTrial> plan = SweepPlanner.plan(SweepSpec.load(spec(dir, "plan", grid), List.of()));
+    String flaky = plan.get(0).trialId();
+    String hopeless = plan.get(1).trialId();
+    // the flaky trial dies mid-interval after its checkpoint at 400, twice; the hopeless one on every attempt
+    Path spec = spec(dir, "faults", grid + """
+        faults:
+          - {trial: %s, fail_at_step: 455, times: 2}
+          - {trial: %s, fail_at_step: 150, times: 99}
+        """.formatted(flaky, hopeless));
+    Path out = dir.resolve("out");
+    CliRunner.Run r = CliRunner.run("sweep", spec.toString(), "--output", out.toString(), "--progress-seconds", "1");
+    assertEquals(0, r.code(), "not every trial failed: " + r.out() + r.err());
+    assertTrue(r.out().contains("trial " + hopeless + " FAILED"), r.out());
+    Path root = sweepRoot(out);
+
+    try (SparkSession spark = reader()) {
+      assertExactlyOnce(spark, root, flaky, hopeless);
+    }
+    assertFalse(r.out().contains("trial " + flaky + " FAILED"));
+  }
+
+  private static void assertExactlyOnce(SparkSession spark, Path root, String flaky, String hopeless) {
+    Dataset<Row> trials = spark.read().parquet(root.resolve("trials").toString());
+    Row failed = trials.filter("trial_id = '" + hopeless + "'").first();
+    assertEquals("FAILED", failed.getAs("status"));
+    assertTrue(failed.<String>getAs("error").contains("injected fault at agent step 150"), failed.toString());
+    Row retried = trials.filter("trial_id = '" + flaky + "'").first();
+    assertEquals("FINISHED", retried.getAs("status"));
+    assertEquals(2L, (long) retried.getAs("attempt"), "finished on the third attempt");
+
+    Dataset<Row> steps = spark.read().parquet(root.resolve("transitions").toString())
+        .filter("trial_id = '" + flaky + "'");
+    assertEquals(600, steps.count(), "no duplicates");
+    assertEquals(600, steps.select("step").distinct().count());
+    assertEquals(0L, (long) steps.agg(org.apache.spark.sql.functions.min("step")).first().getLong(0));
+    assertEquals(599L, (long) steps.agg(org.apache.spark.sql.functions.max("step")).first().getLong(0), "no gaps");
+    Dataset<Row> episodes = spark.read().parquet(root.resolve("episodes").toString())
+        .filter("trial_id = '" + flaky + "'");
+    assertEquals(episodes.count(), episodes.select("episode").distinct().count());
+    List<Long> numbers = episodes.orderBy("episode").select("episode").as(
+        org.apache.spark.sql.Encoders.LONG()).collectAsList();
+    for (int i = 0; i < numbers.size(); i++) {
+      assertEquals(i, numbers.get(i), "episodes 0..n-1 without gaps");
+    }
+  }
+
+  @Test
+  void aBadSpecIsRefusedBeforeSparkStarts(@TempDir Path dir) throws IOException {
+    Path spec = spec(dir, "bad", """
+        grid:
+          learner.lr: []
+        """);
+    CliRunner.Run r = CliRunner.run("sweep", spec.toString(), "--output", dir.resolve("out").toString());
+    assertEquals(2, r.code(), r.out() + r.err());
+    assertTrue(r.err().contains("grid.learner.lr"), r.err());
+    assertFalse(Files.exists(dir.resolve("out")), "nothing written");
+    assertFalse(r.out().contains("Spark"), "Spark never started: " + r.out());
+  }
+}
