@@ -24,7 +24,9 @@ import org.dqnsweep.util.Venv;
  * @param grid dotted trial-config key path -> its values (a value may be a sub-tree), in spec order; the trees are
  *     copied in and never changed
  * @param random the random search, if any
- * @param seeds each parameter combination runs once per seed
+ * @param seeds each parameter combination runs once per seed (default: the base's seed)
+ * @param transitions what the transitions table records
+ * @param faults injected failures, for tests; each names a planned trial
  */
 public record SweepSpec(
     String name,

@@ -12,7 +12,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -227,8 +226,7 @@ class SweepPlannerTest {
     SweepSpec full = SweepSpec.load(HOME.resolve("conf/sweeps/pong-lr-target-eps.yaml"), List.of());
     List<PlannedTrial> fullTrials = SweepPlanner.plan(full);
     assertEquals(3 * 2 * 2 * 3, fullTrials.size());
-    assertEquals(new LinkedHashMap<>(Map.of("learner.lr", "6.25e-5")).keySet().iterator().next(),
-        fullTrials.get(0).params().keySet().iterator().next());
+    assertEquals("learner.lr", fullTrials.get(0).params().keySet().iterator().next());
     assertEquals("6.25e-5", fullTrials.get(0).params().get("learner.lr"));
     assertEquals(4, fullTrials.get(0).config().env().frameStack()); // pong-nature
     assertEquals(new Transitions(TransitionFrames.EVERY_N, 10000), full.transitions());

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.dqnsweep.config.ConfigException;
 import org.junit.jupiter.api.Test;
 
@@ -45,7 +46,7 @@ class SweepSpecTest {
     assertEquals("pong-smoke", s.baseName());
     assertEquals(200, s.base().learner().learnStartAgentSteps()); // from conf/trials/pong-smoke.yaml
     assertEquals(List.of("learner.lr"), List.copyOf(s.grid().keySet()));
-    assertEquals(new RandomSearch(4, 7, java.util.Map.of("learner.gamma", new Distribution.Uniform(0.95, 0.995))),
+    assertEquals(new RandomSearch(4, 7, Map.of("learner.gamma", new Distribution.Uniform(0.95, 0.995))),
         s.random().orElseThrow());
     assertEquals(List.of(1L, 2L), s.seeds());
     assertEquals(new Transitions(TransitionFrames.EVERY_N, 1000), s.transitions());
