@@ -1,0 +1,266 @@
+package org.dqnsweep.jobs.sweep;
+
+import static org.dqnsweep.config.ConfigException.require;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.dqnsweep.config.ConfigException;
+import org.dqnsweep.config.ConfigNode;
+import org.dqnsweep.config.TrialConfig;
+import org.dqnsweep.config.Yaml;
+
+/** Reads and checks a sweep spec tree, section by section; every error names its key path and the fix. */
+final class SweepSpecReader {
+  private static final String KEY_PATH = "[A-Za-z0-9_]+(\\.[A-Za-z0-9_]+)*";
+
+  private SweepSpecReader() {}
+
+  static SweepSpec read(JsonNode tree, String source, Path home, List<String> overrides) {
+    if (!tree.isObject()) {
+      throw new ConfigException(source, "expected a mapping with name, base, grid, random, seeds, transitions");
+    }
+    ObjectNode root = ((ObjectNode) tree).deepCopy();
+    List<String> baseOverrides = new ArrayList<>();
+    for (String o : overrides) {
+      applyOverride(root, o, baseOverrides);
+    }
+    ConfigNode top = new ConfigNode(root, "");
+    for (String key : List.of("name", "base", "grid", "random", "seeds", "transitions", "faults")) {
+      top.has(key);
+    }
+    top.finish();
+
+    String name = top.getString("name", null);
+    require(name != null, "name", "required: the experiment name, e.g. name: quickstart");
+    require(name.matches("[A-Za-z0-9_.-]+"), "name", "use letters, digits, '_', '.' and '-' only, got '" + name + "'");
+    require(top.has("base"), "base", "required: a preset from conf/trials (e.g. base: pong-smoke), a path to a "
+        + "trial config file, or an inline trial config mapping");
+    JsonNode baseNode = root.get("base");
+    String baseName = baseNode.isObject() ? "inline" : baseNode.asText();
+    TrialConfig base = readBase(baseNode, home, baseOverrides);
+    Map<String, List<JsonNode>> grid = readGrid(root.get("grid"));
+    Optional<RandomSearch> random = top.has("random") ? Optional.of(readRandom(root.get("random"))) : Optional.empty();
+    checkSweptKeys(grid, random);
+    List<Long> seeds = top.has("seeds") ? readSeeds(root.get("seeds")) : List.of(base.seed());
+    return new SweepSpec(name, baseName, base, grid, random, seeds, readTransitions(top.child("transitions")),
+        readFaults(root.get("faults")));
+  }
+
+  /**
+   * Sets one {@code key.path=value} override. Under {@code grid} and {@code random.params} the rest of the path is
+   * one dotted key, as written in the spec; {@code base.*} overrides are kept for the base trial config.
+   */
+  private static void applyOverride(ObjectNode root, String override, List<String> baseOverrides) {
+    int eq = override.indexOf('=');
+    if (eq <= 0) {
+      throw new ConfigException(override, "an override is key.path=value, e.g. random.n=8 or "
+          + "base.trainer.max_agent_steps=1000");
+    }
+    String key = override.substring(0, eq).trim();
+    if (key.startsWith("base.")) {
+      baseOverrides.add(override.substring("base.".length()));
+      return;
+    }
+    List<String> path = new ArrayList<>();
+    for (String prefix : List.of("grid.", "random.params.")) {
+      if (key.startsWith(prefix)) {
+        path.addAll(List.of(prefix.substring(0, prefix.length() - 1).split("\\.")));
+        path.add(key.substring(prefix.length()));
+      }
+    }
+    if (path.isEmpty()) {
+      path.addAll(List.of(key.split("\\.")));
+    }
+    ObjectNode at = root;
+    for (String p : path.subList(0, path.size() - 1)) {
+      JsonNode next = at.get(p);
+      if (next == null || next.isNull()) {
+        next = at.putObject(p);
+      } else if (!next.isObject()) {
+        throw new ConfigException(key, "'" + p + "' is a value, not a section");
+      }
+      at = (ObjectNode) next;
+    }
+    at.set(path.get(path.size() - 1), Yaml.parse(override.substring(eq + 1), "--set " + override));
+  }
+
+  private static TrialConfig readBase(JsonNode base, Path home, List<String> overrides) {
+    if (base.isObject()) {
+      return parseBase(base, "the inline base", overrides);
+    }
+    require(base.isTextual(), "base", "expected a preset name, a path or a trial config mapping, got a list");
+    Path file = baseFile(base.asText(), home);
+    return parseBase(Yaml.read(file), file.toString(), overrides);
+  }
+
+  /** A bare name is a preset, {@code conf/trials/<name>.yaml}; anything else is a path from the project root. */
+  private static Path baseFile(String base, Path home) {
+    Path presets = home.resolve("conf/trials");
+    if (base.matches("[A-Za-z0-9_.-]+") && !base.matches(".*\\.ya?ml")) {
+      Path file = presets.resolve(base + ".yaml");
+      require(Files.isRegularFile(file), "base", "no preset '" + base + "' in " + presets + "; presets: "
+          + String.join(", ", presetNames(presets)));
+      return file;
+    }
+    Path file = home.resolve(base);
+    require(Files.isRegularFile(file), "base", "file not found: " + file + " (a relative path starts at the project "
+        + "root " + home + ")");
+    return file;
+  }
+
+  private static List<String> presetNames(Path presets) {
+    try (Stream<Path> files = Files.list(presets)) {
+      return files.map(f -> f.getFileName().toString()).filter(f -> f.endsWith(".yaml"))
+          .map(f -> f.substring(0, f.length() - ".yaml".length())).sorted().toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + presets, e);
+    }
+  }
+
+  private static TrialConfig parseBase(JsonNode tree, String where, List<String> overrides) {
+    try {
+      return TrialConfig.parse(tree, where, overrides);
+    } catch (ConfigException e) {
+      throw new ConfigException("base." + e.keyPath(), problem(e) + " (in " + where + ")");
+    }
+  }
+
+  /** The message of {@code e} without its key path, to re-attach it under another path. */
+  static String problem(ConfigException e) {
+    return e.getMessage().substring(e.keyPath().length() + 2);
+  }
+
+  private static Map<String, List<JsonNode>> readGrid(JsonNode grid) {
+    Map<String, List<JsonNode>> out = new LinkedHashMap<>();
+    if (grid == null || grid.isNull()) {
+      return out;
+    }
+    require(grid.isObject(), "grid", "expected a mapping of key paths to lists of values, e.g. learner.lr: [1.0e-4, "
+        + "2.5e-4]");
+    grid.fields().forEachRemaining(e -> {
+      String at = "grid." + e.getKey();
+      checkKeyPath(e.getKey(), at);
+      require(e.getValue().isArray(), at, "expected a list of values, e.g. [1.0e-4, 2.5e-4] (a single value belongs "
+          + "in the base config)");
+      require(!e.getValue().isEmpty(), at, "empty list: give at least one value or remove the key");
+      List<JsonNode> values = new ArrayList<>();
+      e.getValue().forEach(values::add);
+      out.put(e.getKey(), values);
+    });
+    return out;
+  }
+
+  private static RandomSearch readRandom(JsonNode random) {
+    ConfigNode r = new ConfigNode(random, "random");
+    boolean hasN = r.has("n");
+    int n = r.getInt("n", 0);
+    long seed = r.getLong("seed", 0);
+    boolean hasParams = r.has("params");
+    r.finish(); // typos first: random.nn should suggest n, not report n missing
+    require(hasN, "random.n", "required: the number of samples, >= 1");
+    require(n >= 1, "random.n", "must be >= 1 sample, got " + n);
+    require(hasParams, "random.params", "required: key path -> distribution, e.g. learner.lr: "
+        + "{loguniform: [1.0e-5, 1.0e-3]}");
+    JsonNode params = random.get("params");
+    require(params.isObject() && !params.isEmpty(), "random.params", "expected a non-empty mapping of key paths "
+        + "to distributions, e.g. learner.lr: {loguniform: [1.0e-5, 1.0e-3]}");
+    Map<String, Distribution> out = new LinkedHashMap<>();
+    params.fields().forEachRemaining(e -> {
+      String at = "random.params." + e.getKey();
+      checkKeyPath(e.getKey(), at);
+      out.put(e.getKey(), Distribution.read(e.getValue(), at));
+    });
+    return new RandomSearch(n, seed, out);
+  }
+
+  private static void checkKeyPath(String key, String at) {
+    require(key.matches(KEY_PATH), at, "a key path is section.key, e.g. learner.lr");
+    require(!key.equals("seed"), at, "the seed is swept by the top-level seeds list, e.g. seeds: [1, 2, 3]");
+  }
+
+  /** Each trial-config key may be swept once: not in both grid and random, not together with its section. */
+  private static void checkSweptKeys(Map<String, List<JsonNode>> grid, Optional<RandomSearch> random) {
+    Map<String, String> swept = new LinkedHashMap<>(); // key -> where it is swept, for messages
+    grid.keySet().forEach(k -> swept.put(k, "grid." + k));
+    for (String k : random.map(r -> r.params().keySet()).orElse(Set.of())) {
+      require(!grid.containsKey(k), "random.params." + k, "also swept in grid." + k + "; remove it from one of them");
+      swept.put(k, "random.params." + k);
+    }
+    for (String a : swept.keySet()) {
+      for (String b : swept.keySet()) {
+        require(!b.startsWith(a + "."), swept.get(b), "inside " + swept.get(a) + ", which sets the whole '" + a
+            + "' section; sweep the section or this key, not both");
+      }
+    }
+  }
+
+  private static List<Long> readSeeds(JsonNode seeds) {
+    require(seeds.isArray() && !seeds.isEmpty(), "seeds", "expected a non-empty list of whole numbers, e.g. [1, 2, 3]");
+    List<Long> out = new ArrayList<>();
+    Set<Long> seen = new HashSet<>();
+    for (JsonNode s : seeds) {
+      require(s.isIntegralNumber() && s.canConvertToLong(), "seeds", "expected whole numbers, got '" + s.asText()
+          + "'");
+      require(seen.add(s.longValue()), "seeds", "seed " + s.longValue() + " is listed twice; seeds must be unique");
+      out.add(s.longValue());
+    }
+    return out;
+  }
+
+  private static Transitions readTransitions(ConfigNode t) {
+    String frames = t.getString("frames", "none");
+    boolean hasEveryN = t.has("every_n");
+    long everyN = t.getLong("every_n", 0);
+    t.finish();
+    TransitionFrames kind = switch (frames) {
+      case "none" -> TransitionFrames.NONE;
+      case "all" -> TransitionFrames.ALL;
+      case "every_n" -> TransitionFrames.EVERY_N;
+      default -> throw new ConfigException("transitions.frames", "expected none, all or every_n, got '" + frames
+          + "'");
+    };
+    if (kind != TransitionFrames.EVERY_N) {
+      require(!hasEveryN, "transitions.every_n", "only with frames: every_n; remove it or set transitions.frames: "
+          + "every_n");
+      return new Transitions(kind, 0);
+    }
+    require(hasEveryN, "transitions.every_n", "required with frames: every_n, e.g. every_n: 1000");
+    require(everyN >= 1, "transitions.every_n", "must be >= 1 agent step, got " + everyN);
+    return new Transitions(kind, everyN);
+  }
+
+  private static List<Fault> readFaults(JsonNode faults) {
+    List<Fault> out = new ArrayList<>();
+    if (faults == null || faults.isNull()) {
+      return out;
+    }
+    require(faults.isArray(), "faults", "expected a list such as [{trial: t-0123456789, fail_at_step: 500, times: "
+        + "1}]");
+    for (int i = 0; i < faults.size(); i++) {
+      ConfigNode f = new ConfigNode(faults.get(i), "faults[" + i + "]");
+      String trial = f.getString("trial", null);
+      boolean hasStep = f.has("fail_at_step");
+      long step = f.getLong("fail_at_step", 0);
+      int times = f.getInt("times", 1);
+      f.finish();
+      require(trial != null, f.keyPath("trial"), "required: a trial id from the plan (bin/dqn sweep SPEC --plan)");
+      require(hasStep, f.keyPath("fail_at_step"), "required: the agent step to fail at");
+      require(step >= 0, f.keyPath("fail_at_step"), "must be >= 0 agent steps, got " + step);
+      require(times >= 1, f.keyPath("times"), "must be >= 1, got " + times);
+      out.add(new Fault(trial, step, times));
+    }
+    return out;
+  }
+}
