@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.regex.Pattern;
 import java.util.Map;
 
 /** Reads YAML config files into trees and writes resolved configs back as YAML. */
@@ -34,7 +35,7 @@ public final class Yaml {
 
   public static JsonNode parse(String text, String source) {
     try {
-      JsonNode n = MAPPER.readTree(text);
+      JsonNode n = MAPPER.readTree(quoteInfinities(text));
       return n == null ? MAPPER.createObjectNode() : n;
     } catch (JsonProcessingException e) {
       String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column "
@@ -42,6 +43,17 @@ public final class Yaml {
       throw new ConfigException(source, "malformed YAML" + where + ": " + e.getOriginalMessage());
     }
   }
+
+  /**
+   * Jackson 2.21's YAML parser rejects YAML's {@code .inf} ("Malformed numeric value"), so bare infinities become
+   * strings, which the config reader takes as numbers.
+   */
+  static String quoteInfinities(String text) {
+    return INFINITY.matcher(text).replaceAll("$1'$2'");
+  }
+
+  private static final Pattern INFINITY =
+      Pattern.compile("(?m)(^|[:\\[,]\\s*)([+-]?\\.(?:inf|Inf|INF))(?=\\s*(?:$|[,\\]#]))");
 
   public static String write(Map<String, ?> tree) {
     try {

@@ -8,4 +8,13 @@ package org.dqnsweep.jobs.sweep;
  */
 public record Transitions(TransitionFrames frames, long everyN) {
   public static final Transitions NO_FRAMES = new Transitions(TransitionFrames.NONE, 0);
+
+  /** Which agent steps get a frame, as the Parquet sink takes it: 0 none, 1 all, n every n-th. */
+  public long framesEvery() {
+    return switch (frames) {
+      case NONE -> 0;
+      case ALL -> 1;
+      case EVERY_N -> everyN;
+    };
+  }
 }

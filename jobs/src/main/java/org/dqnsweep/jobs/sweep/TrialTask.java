@@ -33,7 +33,7 @@ final class TrialTask implements Function<PlannedTrial, TrialOutcome> {
 
   private final String sweepRoot;
   private final long framesEvery;
-  private final List<SweepSpec.Fault> faults;
+  private final List<Fault> faults;
   private final long progressMillis;
 
   /**
@@ -41,7 +41,7 @@ final class TrialTask implements Function<PlannedTrial, TrialOutcome> {
    * @param framesEvery transition rows with a frame: 0 none, 1 all, n every n-th step
    * @param faults injected failures (tests only)
    */
-  TrialTask(String sweepRoot, long framesEvery, List<SweepSpec.Fault> faults, long progressMillis) {
+  TrialTask(String sweepRoot, long framesEvery, List<Fault> faults, long progressMillis) {
     this.sweepRoot = sweepRoot;
     this.framesEvery = framesEvery;
     this.faults = new ArrayList<>(faults);
@@ -67,7 +67,7 @@ final class TrialTask implements Function<PlannedTrial, TrialOutcome> {
     listeners.add(tables);
     listeners.add(new TrialProgress.Reporter(new HadoopStorage(root, conf), trial.trialId(),
         config.trainer().maxAgentSteps(), progressMillis));
-    for (SweepSpec.Fault f : faults) {
+    for (Fault f : faults) {
       if (f.trial().equals(trial.trialId())) {
         listeners.add(new FaultInjector(f.failAtStep(), f.times(), attempt));
       }
