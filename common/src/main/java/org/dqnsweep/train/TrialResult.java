@@ -15,4 +15,5 @@ package org.dqnsweep.train;
  * @param device the device it trained on
  */
 public record TrialResult(String stopReason, long agentSteps, long emulatorFrames, long games, long updates,
-    double finalEvalReturn, double bestEvalReturn, double mean10, double wallSeconds, String device) {}
+    double finalEvalReturn, double bestEvalReturn, double mean10, double wallSeconds, String device)
+    implements java.io.Serializable {}

@@ -153,7 +153,7 @@ public final class TrainBench implements Callable<Integer> {
     }
   }
 
-  private static void deleteTree(Path dir) throws java.io.IOException {
+  static void deleteTree(Path dir) throws java.io.IOException {
     try (var paths = java.nio.file.Files.walk(dir)) {
       for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
         java.nio.file.Files.deleteIfExists(p);

@@ -56,7 +56,10 @@ final class TrialsTable {
         List.of());
     for (Map.Entry<String, Object> e : Configs.flatten(Configs.toMap(config)).entrySet()) {
       Object v = e.getValue();
-      column(types, values, e.getKey().replace('.', '_'), v == null ? String.class : v.getClass(), v);
+      String name = e.getKey().replace('.', '_');
+      if (!types.containsKey(name)) { // the config's seed is already the seed column
+        column(types, values, name, v == null ? String.class : v.getClass(), v);
+      }
     }
     MessageType schema = Tables.rowSchema("trials", types);
     // replaces an earlier row of this trial (a FAILED one being retried by a rerun of the sweep)
