@@ -68,7 +68,7 @@ class SweepJobTest {
     assertEquals(0, r.code(), r.out() + r.err());
     assertTrue(r.out().contains("4 trials (4 to run)"), r.out());
     Path root = sweepRoot(out);
-    assertTrue(Files.exists(root.resolve("plan.yaml")));
+    assertTrue(Files.exists(root.resolve("plan.yaml")) && Files.exists(root.resolve("spec.yaml")));
 
     try (SparkSession spark = reader()) {
       assertTables(spark, root);

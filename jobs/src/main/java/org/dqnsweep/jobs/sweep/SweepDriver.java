@@ -78,6 +78,7 @@ public final class SweepDriver {
       }
     } else {
       try {
+        sweep.writeAtomically("spec.yaml", o -> o.write(spec.canonicalYaml().getBytes(StandardCharsets.UTF_8)));
         sweep.writeAtomically("plan.yaml", o -> o.write(planYaml.getBytes(StandardCharsets.UTF_8)));
       } catch (IOException e) {
         throw new ConfigException("--output", "cannot write under " + root() + ": " + e.getMessage());
@@ -104,7 +105,8 @@ public final class SweepDriver {
   /** Runs the trials, each as its own Spark job; returns the outcomes of this run by trial id. */
   public Map<String, TrialOutcome> run(JavaSparkContext sc, List<PlannedTrial> todo) throws IOException,
       InterruptedException {
-    TrialTask task = new TrialTask(root(), spec.transitions().framesEvery(), spec.faults(), progressMillis);
+    // trials report twice per progress line, so each line shows fresh figures
+    TrialTask task = new TrialTask(root(), spec.transitions().framesEvery(), spec.faults(), progressMillis / 2);
     Map<String, JavaFutureAction<List<TrialOutcome>>> running = new LinkedHashMap<>();
     Map<String, PlannedTrial> byId = new LinkedHashMap<>();
     for (PlannedTrial t : todo) {
@@ -165,10 +167,15 @@ public final class SweepDriver {
           o.error());
     }
     var r = o.result();
-    return String.format(Locale.ROOT, "trial %s %s (%s): %,d agent steps, final eval %.2f, best eval %.2f, "
-            + "mean10 %.2f, %.0f s on %s%s", o.trialId(), o.status(), TrialsTable.paramsText(t.params()),
-        r.agentSteps(), r.finalEvalReturn(), r.bestEvalReturn(), r.mean10(), r.wallSeconds(), o.device(),
-        o.error().isEmpty() ? "" : ": " + o.error());
+    return String.format(Locale.ROOT, "trial %s %s (%s): %,d agent steps, final eval %s, best eval %s, "
+            + "mean10 %s, %.0f s on %s%s", o.trialId(), o.status(), TrialsTable.paramsText(t.params()),
+        r.agentSteps(), number(r.finalEvalReturn()), number(r.bestEvalReturn()), number(r.mean10()),
+        r.wallSeconds(), o.device(), o.error().isEmpty() ? "" : ": " + o.error());
+  }
+
+  /** A return for the console: "-" when there is none yet. */
+  private static String number(double v) {
+    return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.2f", v);
   }
 
   private void report(HadoopStorage sweep, Iterable<String> running, int total, Map<String, TrialOutcome> outcomes,
@@ -181,9 +188,9 @@ public final class SweepDriver {
       TrialProgress p = progress.get(id);
       if (p != null) {
         active++;
-        b.append(String.format(Locale.ROOT, "%n  %s  step %,d/%,d  mean10 %s  %,.0f steps/s", id, p.step(),
-            p.maxSteps(), Double.isNaN(p.mean10()) ? "-" : String.format(Locale.ROOT, "%.2f", p.mean10()),
-            p.stepsPerSecond()));
+        b.append(String.format(Locale.ROOT, "%n  %s  step %,d/%,d  mean10 %s  %s steps/s", id, p.step(),
+            p.maxSteps(), number(p.mean10()), p.stepsPerSecond() > 0
+                ? String.format(Locale.ROOT, "%,.0f", p.stepsPerSecond()) : "-"));
       }
     }
     out.printf(Locale.ROOT, "[%s %s] %d/%d done, %d running, %d failed, %d queued%s%n", sweepId,

@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * try (StandaloneCluster cluster = StandaloneCluster.start(2)) {
  *   StandaloneCluster.Result r = cluster.submit(List.of(
  *       "--conf", "spark.executor.resource.gpu.amount=1", "--conf", "spark.task.resource.gpu.amount=0.5",
- *       "--class", "org.dqnsweep.jobs.sweep.SweepJob", cluster.fatJar().toString(), "conf/sweeps/quickstart.yaml"));
+ *       "--class", "org.dqnsweep.jobs.SweepJob", cluster.fatJar().toString(), "conf/sweeps/quickstart.yaml"));
  *   assertEquals(0, r.exitCode(), r::output);
  * }
  * }</pre>
@@ -33,8 +33,6 @@ import java.util.concurrent.TimeUnit;
 public final class StandaloneCluster implements AutoCloseable {
   /** The fat jar of jobs, built by {@code mvn package} (maven-shade-plugin, classifier {@code spark}). */
   public static final String FAT_JAR = "jobs/target/dqn-jobs-0.1.0-SNAPSHOT-spark.jar";
-  /** The test classes of jobs as a jar (maven-jar-plugin test-jar), for test-only jobs such as the probe. */
-  public static final String TEST_JAR = "jobs/target/dqn-jobs-0.1.0-SNAPSHOT-tests.jar";
 
   private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
 
@@ -93,11 +91,6 @@ public final class StandaloneCluster implements AutoCloseable {
   /** The spark-submit fat jar; fails if {@code mvn package} has not built it. */
   public Path fatJar() {
     return existing(FAT_JAR);
-  }
-
-  /** The jar of jobs' test classes; fails if {@code mvn package} has not built it. */
-  public Path testJar() {
-    return existing(TEST_JAR);
   }
 
   /** The daemons' logs; executors' stdout and stderr are under {@link #workDir()}/app-.../N/. */

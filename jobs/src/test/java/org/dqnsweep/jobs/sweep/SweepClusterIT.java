@@ -1,0 +1,101 @@
+package org.dqnsweep.jobs.sweep;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.example.data.Group;
+import org.dqnsweep.io.ParquetTable;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The sweep on a real standalone cluster (master + 2 workers on 127.0.0.1, 2 fake GPU addresses each, from the
+ * venv's pyspark), submitted with that distribution's spark-submit and the fat jar: every trial records the GPU
+ * address Spark gave its task and falls back to CPU (no CUDA here), and an injected executor-side failure is retried
+ * with exactly-once rows. Runs in {@code mvn verify}, after {@code package} has built the fat jar.
+ */
+class SweepClusterIT {
+  private static final Configuration CONF = new Configuration();
+
+  @Test
+  void sweepRunsOnTheClusterWithGpuSharesAndRetries(@TempDir Path dir) throws Exception {
+    String grid = """
+        name: cluster
+        base:
+          env: {game: cartpole, frame_stack: 1}
+          network: {type: mlp, hidden: [32]}
+          learner: {batch_size: 32, learn_start_agent_steps: 200, target_sync_every_updates: 50}
+          exploration: {schedule: linear, end: 0.05, decay_agent_steps: 400}
+          replay: {capacity: 2000}
+          trainer: {max_agent_steps: 600, eval_every_agent_steps: 0, eval_episodes: 2,
+                    checkpoint_every_agent_steps: 200, progress_every_agent_steps: 100}
+        grid:
+          learner.lr: [1.0e-3, 3.0e-4]
+        seeds: [1, 2]
+        """;
+    List<PlannedTrial> plan = SweepPlanner.plan(SweepSpec.parse(grid, "test", dir, List.of()));
+    String flaky = plan.get(0).trialId();
+    Path spec = dir.resolve("cluster.yaml");
+    Files.writeString(spec, grid + "faults:\n  - {trial: " + flaky + ", fail_at_step: 450, times: 1}\n");
+    Path out = dir.resolve("out");
+
+    try (StandaloneCluster cluster = StandaloneCluster.start(2)) {
+      StandaloneCluster.Result r = cluster.submit(List.of(
+          "--conf", "spark.executor.resource.gpu.amount=1",
+          "--conf", "spark.task.resource.gpu.amount=0.5", // two trials share each GPU address
+          "--conf", "spark.executor.cores=2",
+          "--conf", "spark.executor.memory=1g",
+          "--conf", "spark.scheduler.minRegisteredResourcesRatio=1.0",
+          "--conf", "spark.scheduler.maxRegisteredResourcesWaitingTime=120s",
+          "--conf", "spark.driver.extraJavaOptions=-Dai.djl.offline=true",
+          "--conf", "spark.executor.extraJavaOptions=-Dai.djl.offline=true",
+          "--conf", "spark.executorEnv.MKL_CBWR=AUTO,STRICT",
+          "--class", "org.dqnsweep.jobs.SweepJob", cluster.fatJar().toString(),
+          spec.toString(), "--output", out.toString(), "--progress-seconds", "2"), Duration.ofMinutes(8));
+      assertEquals(0, r.exitCode(), r::output);
+      assertTrue(r.stdout().contains("master spark://127.0.0.1"), r::output);
+      assertTrue(r.stdout().contains("4 finished, 0 failed"), r::output);
+    }
+
+    Path root;
+    try (var s = Files.list(out)) {
+      root = s.findFirst().orElseThrow();
+    }
+    Map<String, Group> trials = new HashMap<>();
+    for (PlannedTrial t : plan) {
+      List<Group> rows = ParquetTable.read(CONF, hadoop(root.resolve("trials/trial_id=" + t.trialId())));
+      assertEquals(1, rows.size(), t.trialId());
+      trials.put(t.trialId(), rows.get(0));
+    }
+    Set<String> addresses = new HashSet<>();
+    for (Group g : trials.values()) {
+      assertEquals("FINISHED", g.getString("status", 0));
+      String address = g.getString("gpu_address", 0);
+      assertTrue(address.matches("[01]"), "a fake GPU address from the discovery script: " + address);
+      addresses.add(address);
+      assertEquals("cpu()", g.getString("device", 0), "no CUDA here: trained on CPU");
+      assertTrue(g.getString("device_note", 0).contains("Spark assigned GPU " + address), g.toString());
+    }
+    assertTrue(addresses.size() >= 1);
+    assertEquals(1L, trials.get(flaky).getLong("attempt", 0), "the flaky trial finished on its retry");
+
+    List<Group> steps = ParquetTable.read(CONF, hadoop(root.resolve("transitions/trial_id=" + flaky)));
+    assertEquals(600, steps.size());
+    Set<Long> distinct = new HashSet<>();
+    steps.forEach(g -> distinct.add(g.getLong("step", 0)));
+    assertEquals(600, distinct.size(), "exactly one row per step after the retry");
+  }
+
+  private static org.apache.hadoop.fs.Path hadoop(Path p) {
+    return new org.apache.hadoop.fs.Path(p.toUri());
+  }
+}
