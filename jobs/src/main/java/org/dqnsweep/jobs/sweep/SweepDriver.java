@@ -163,14 +163,18 @@ public final class SweepDriver {
 
   private String ended(TrialOutcome o, PlannedTrial t) {
     if (o.result() == null) {
-      return String.format(Locale.ROOT, "trial %s FAILED (%s): %s", o.trialId(), TrialsTable.paramsText(t.params()),
-          o.error());
+      return String.format(Locale.ROOT, "trial %s FAILED (%s): %s", o.trialId(), describe(t), o.error());
     }
     var r = o.result();
     return String.format(Locale.ROOT, "trial %s %s (%s): %,d agent steps, final eval %s, best eval %s, "
-            + "mean10 %s, %.0f s on %s%s", o.trialId(), o.status(), TrialsTable.paramsText(t.params()),
+            + "mean10 %s, %.0f s on %s%s", o.trialId(), o.status(), describe(t),
         r.agentSteps(), number(r.finalEvalReturn()), number(r.bestEvalReturn()), number(r.mean10()),
         r.wallSeconds(), o.device(), o.error().isEmpty() ? "" : ": " + o.error());
+  }
+
+  private static String describe(PlannedTrial t) {
+    String params = TrialsTable.paramsText(t.params());
+    return params.isEmpty() ? "seed " + t.seed() : params + ", seed " + t.seed();
   }
 
   /** A return for the console: "-" when there is none yet. */
