@@ -3,14 +3,12 @@ package org.dqnsweep.jobs;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.dqnsweep.config.ConfigException;
-import org.dqnsweep.env.PalettedScreen;
-import org.dqnsweep.io.GifWriter;
+import org.dqnsweep.io.ScreenRecorder;
 import org.dqnsweep.io.LocalStorage;
 import org.dqnsweep.train.Checkpoints;
 import org.dqnsweep.train.Evaluator;
@@ -53,18 +51,17 @@ public final class PlayCommand implements Callable<Integer> {
       double eps = epsilon != null ? epsilon : policy.config().exploration().evalEpsilon();
       System.out.printf(Locale.ROOT, "playing %d game(s) of %s with %s, epsilon %.3f%n", episodes,
           policy.config().env().game(), file, eps);
-      Recorder recorder = gif == null ? null : new Recorder(gif);
+      if (gif != null && policy.config().isCartPole()) {
+        throw new ConfigException("--gif", "only Atari games have screens to record");
+      }
       double[] returns;
-      try {
-        returns = Evaluator.play(policy.learner(), policy.config().env(), seed, episodes, eps,
-            (game, env) -> {
-              if (recorder != null && game == 0) {
-                recorder.frame(env.unwrap(PalettedScreen.class));
-              }
-            });
-      } finally {
-        if (recorder != null) {
-          recorder.close();
+      int frames = 0;
+      if (gif == null) {
+        returns = Evaluator.play(policy.learner(), policy.config().env(), seed, episodes, eps);
+      } else {
+        try (OutputStream out = Files.newOutputStream(gif); ScreenRecorder recorder = new ScreenRecorder(out, 0)) {
+          returns = Evaluator.play(policy.learner(), policy.config().env(), seed, episodes, eps, recorder);
+          frames = recorder.frames();
         }
       }
       double mean = 0;
@@ -73,8 +70,8 @@ public final class PlayCommand implements Callable<Integer> {
         mean += returns[g] / returns.length;
       }
       System.out.printf(Locale.ROOT, "mean_return=%.3f%n", mean);
-      if (recorder != null) {
-        System.out.printf(Locale.ROOT, "wrote %s (%d frames)%n", gif, recorder.frames);
+      if (gif != null) {
+        System.out.printf(Locale.ROOT, "wrote %s (%d frames)%n", gif, frames);
       }
     }
     return 0;
@@ -91,42 +88,5 @@ public final class PlayCommand implements Callable<Integer> {
           () -> new ConfigException("--checkpoint", checkpoint + " holds no checkpoint (ckpt-*.bin)")));
     }
     throw new ConfigException("--checkpoint", checkpoint + " does not exist");
-  }
-
-  /** Records screens into a GIF, one frame per agent step. */
-  private static final class Recorder {
-    private final OutputStream out;
-    private GifWriter writer;
-    private byte[] indices;
-    private int frames;
-
-    Recorder(Path file) throws IOException {
-      this.out = Files.newOutputStream(file);
-    }
-
-    void frame(PalettedScreen screen) {
-      if (screen == null) {
-        throw new ConfigException("--gif", "only Atari games have screens to record");
-      }
-      try {
-        if (writer == null) {
-          int[] shape = screen.screenShape();
-          indices = new byte[shape[0] * shape[1]];
-          writer = new GifWriter(out, screen.rgbPalette(), shape[0], shape[1], 15);
-        }
-        screen.copyScreenIndices(indices);
-        writer.add(indices);
-        frames++;
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-
-    void close() throws IOException {
-      if (writer != null) {
-        writer.close();
-      }
-      out.close();
-    }
   }
 }

@@ -8,8 +8,8 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.Function;
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.Logger;
 import org.dqnsweep.config.TrialConfig;
 import org.dqnsweep.config.Yaml;
 import org.dqnsweep.io.HadoopStorage;
@@ -28,7 +28,7 @@ import scala.Tuple2;
  */
 final class TrialTask implements Function<PlannedTrial, TrialOutcome> {
   private static final long serialVersionUID = 1L;
-  private static final Logger LOG = LogManager.getLogger(TrialTask.class);
+  private static final Logger LOG = LoggerFactory.getLogger(TrialTask.class);
   static final String CHECKPOINTS = "checkpoints";
 
   private final String sweepRoot;
