@@ -1,0 +1,58 @@
+package org.dqnsweep.jobs;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.dqnsweep.util.Venv;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code dqn mlflow-ui start|stop|status}: the project's local MLflow tracking server (UI + REST API), run by
+ * {@code scripts/mlflow-server}; this command only runs the script and prints the UI's URL.
+ */
+@Command(name = "mlflow-ui", mixinStandardHelpOptions = true,
+    description = {"Start, stop or check the local MLflow tracking server and UI (scripts/mlflow-server; state in "
+        + ".mlflow/, or DQN_MLFLOW_STATE).", "Exit code of status: 0 running, 3 not running."})
+public final class MlflowUiCommand implements Callable<Integer> {
+  enum Action { start, stop, status }
+
+  @Parameters(index = "0", paramLabel = "ACTION", description = "start, stop or status.")
+  Action action;
+
+  @Option(names = "--port", description = "Port for start (default: DQN_MLFLOW_PORT, else 5000).")
+  Integer port;
+
+  @Override
+  public Integer call() throws IOException, InterruptedException {
+    Path script = Venv.home().resolve("scripts/mlflow-server");
+    if (!Files.isExecutable(script)) {
+      throw new IllegalStateException("no " + script + "; run bin/dqn from the project checkout");
+    }
+    List<String> cmd = new ArrayList<>(List.of(script.toString(), action.name()));
+    if (port != null) {
+      if (action != Action.start) {
+        System.err.println("error: --port goes with start only");
+        return 2;
+      }
+      cmd.addAll(List.of("--port", port.toString()));
+    }
+    // The script's messages go straight to our stderr; its stdout is the URL.
+    Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT)
+        .redirectInput(ProcessBuilder.Redirect.INHERIT).start();
+    String url = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    int code = p.waitFor();
+    if (code == 0 && !url.isEmpty()) {
+      System.out.println("MLflow UI and tracking URI: " + url);
+      if (action == Action.start) {
+        System.out.println("(stop it with: bin/dqn mlflow-ui stop)");
+      }
+    }
+    return code;
+  }
+}
