@@ -7,13 +7,22 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import org.dqnsweep.track.MlflowArtifacts.ArtifactFile;
 import org.junit.jupiter.api.AfterAll;
@@ -199,13 +208,13 @@ class MlflowServerTest {
     artifacts.upload(run.getArtifactUri(), "config.yaml", config);
     Path ckpt = tmp.resolve("ckpt-600.bin");
     byte[] blob = new byte[3 << 20];
-    new java.util.Random(7).nextBytes(blob);
+    new Random(7).nextBytes(blob);
     Files.write(ckpt, blob);
     artifacts.upload(run.getArtifactUri(), "checkpoints/ckpt 600.bin", ckpt);
 
     assertEquals(List.of(new ArtifactFile("checkpoints", true, 0),
             new ArtifactFile("config.yaml", false, config.length)),
-        artifacts.list(run.getRunId(), "").stream().sorted(java.util.Comparator.comparing(ArtifactFile::path))
+        artifacts.list(run.getRunId(), "").stream().sorted(Comparator.comparing(ArtifactFile::path))
             .toList());
     assertEquals(List.of(new ArtifactFile("checkpoints/ckpt 600.bin", false, blob.length)),
         artifacts.list(run.getRunId(), "checkpoints"));
@@ -223,6 +232,29 @@ class MlflowServerTest {
         config));
     IOException missing = assertThrows(IOException.class, () -> artifacts.download(run.getArtifactUri(), "nope"));
     assertTrue(missing.getMessage().contains("HTTP 404"), missing.getMessage());
+  }
+
+  @Test
+  void aHungServerBlocksTheClientButNotTheArtifactCalls() throws Exception {
+    String exp = experiment("dqn-hang");
+    RunInfo run = createRun(exp, "hang", Map.of());
+    MlflowArtifacts artifacts = new MlflowArtifacts(auth, Duration.ofSeconds(2),
+        Duration.ofSeconds(2));
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    server.freeze();
+    Future<Run> call;
+    try {
+      // The mlflow-client sets no connect or read timeout: the call waits as long as the server does.
+      call = pool.submit(() -> client.getRun(run.getRunId()));
+      assertThrows(TimeoutException.class, () -> call.get(4, TimeUnit.SECONDS));
+      // MlflowArtifacts' calls are bounded by its request timeout.
+      IOException timeout = assertThrows(IOException.class, () -> artifacts.list(run.getRunId(), ""));
+      assertTrue(timeout.getCause() instanceof HttpTimeoutException, timeout.toString());
+    } finally {
+      server.thaw();
+    }
+    assertEquals(run.getRunId(), call.get(30, TimeUnit.SECONDS).getInfo().getRunId());
+    pool.shutdown();
   }
 
   @Test

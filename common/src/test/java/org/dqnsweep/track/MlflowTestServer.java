@@ -95,6 +95,7 @@ public final class MlflowTestServer implements AutoCloseable {
 
   /** Stops the server (the whole process group); port and state stay for {@link #restart()}. */
   public void stop() {
+    thaw(); // a frozen server would not act on TERM
     run(List.of("stop"), 60);
     running = false;
   }
@@ -105,6 +106,34 @@ public final class MlflowTestServer implements AutoCloseable {
       stop();
     }
     startServer();
+  }
+
+  /**
+   * Freezes the server (SIGSTOP to its process group): connections are still accepted by the kernel, but nothing
+   * answers, as with a hung server. {@link #thaw()} lets it go on.
+   */
+  public void freeze() {
+    signal("STOP");
+  }
+
+  /** Undoes {@link #freeze()} (SIGCONT). */
+  public void thaw() {
+    signal("CONT");
+  }
+
+  private void signal(String signal) {
+    try {
+      String pgid = Files.readString(state.resolve("server.pid")).strip();
+      Process p = new ProcessBuilder("kill", "-" + signal, "--", "-" + pgid).inheritIO().start();
+      if (p.waitFor() != 0) {
+        throw new IllegalStateException("kill -" + signal + " -- -" + pgid + " failed");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   /** The server log (appended across restarts), for failure messages. */
@@ -144,6 +173,7 @@ public final class MlflowTestServer implements AutoCloseable {
   private void stopQuietly() {
     try {
       if (Files.exists(state.resolve("server.pid"))) {
+        signal("CONT"); // a frozen server would not act on TERM
         run(List.of("stop"), 60);
       }
     } catch (RuntimeException e) {
