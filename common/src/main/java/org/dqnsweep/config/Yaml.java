@@ -56,6 +56,14 @@ public final class Yaml {
       Pattern.compile("(?m)(^|[:\\[,]\\s*)([+-]?\\.(?:inf|Inf|INF))(?=\\s*(?:$|[,\\]#]))");
 
   public static String write(Map<String, ?> tree) {
+    return writeValue(tree);
+  }
+
+  public static String write(JsonNode tree) {
+    return writeValue(tree);
+  }
+
+  private static String writeValue(Object tree) {
     try {
       return MAPPER.writeValueAsString(tree).replaceFirst("^---\\s*\\n", "");
     } catch (JsonProcessingException e) {

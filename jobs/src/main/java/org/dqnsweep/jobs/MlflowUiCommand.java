@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.dqnsweep.config.ConfigException;
 import org.dqnsweep.util.Venv;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -27,6 +28,21 @@ public final class MlflowUiCommand implements Callable<Integer> {
 
   @Option(names = "--port", description = "Port for start (default: DQN_MLFLOW_PORT, else 5000).")
   Integer port;
+
+  /**
+   * Starts the local server, or finds it running, and returns its URL: the embedded default tracking URI of
+   * {@code bin/dqn sweep}. The server keeps running after the sweep, for comparing runs in the UI.
+   */
+  static String startEmbedded() throws IOException, InterruptedException {
+    Path script = Venv.home().resolve("scripts/mlflow-server");
+    Process p = new ProcessBuilder(script.toString(), "start").redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    String url = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    if (p.waitFor() != 0 || url.isEmpty()) {
+      throw new ConfigException("--tracking-uri", "the local MLflow server did not start (see the messages above; "
+          + "its log is in .mlflow/): fix it, set MLFLOW_TRACKING_URI, or pass --tracking-uri none");
+    }
+    return url;
+  }
 
   @Override
   public Integer call() throws IOException, InterruptedException {

@@ -14,6 +14,7 @@ import org.dqnsweep.jobs.sweep.PlannedTrial;
 import org.dqnsweep.jobs.sweep.SweepDriver;
 import org.dqnsweep.jobs.sweep.SweepPlanner;
 import org.dqnsweep.jobs.sweep.SweepSpec;
+import org.dqnsweep.jobs.sweep.SweepTracking;
 import org.dqnsweep.jobs.sweep.TrialOutcome;
 import org.dqnsweep.util.Torch;
 import picocli.CommandLine;
@@ -51,6 +52,10 @@ public final class SweepJob implements Callable<Integer> {
   @Option(names = "--parallel", description = "Local mode only: trials at once (default: every core, 1 thread "
       + "each).")
   Integer parallel;
+
+  @Option(names = "--tracking-uri", description = "MLflow tracking server (default: MLFLOW_TRACKING_URI; else, in "
+      + "local mode, the local server, started if needed; none: no tracking).")
+  String trackingUri;
 
   @Option(names = "--progress-seconds", defaultValue = "5",
       description = "Seconds between live progress lines (default: ${DEFAULT-VALUE}).")
@@ -104,23 +109,50 @@ public final class SweepJob implements Callable<Integer> {
       hadoop.set(kv._1(), kv._2());
     }
     SweepDriver driver = new SweepDriver(sweep, trials, sweepId, output, hadoop, System.out, progressSeconds);
-    List<PlannedTrial> todo = driver.prepare(restart, SweepDriver.planYaml(sweepId, trials));
+    List<PlannedTrial> todo = driver.prepare(restart, SweepDriver.planYaml(sweep.name(), sweepId, trials));
     System.out.printf(Locale.ROOT, "sweep %s: %d trials (%d to run) -> %s%n", sweepId, trials.size(), todo.size(),
         driver.root());
     if (todo.isEmpty()) {
       System.out.println("every trial is finished; --restart runs the sweep again from scratch");
       return 0;
     }
-    try (SparkSession spark = SparkSession.builder().config(conf).getOrCreate()) {
+    String uri = trackingUri(local);
+    try (SweepTracking tracking = uri == null ? null : SweepTracking.open(uri, sweep, sweepId, trials, System.out);
+        SparkSession spark = SparkSession.builder().config(conf).getOrCreate()) {
       JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
       System.out.printf(Locale.ROOT, "Spark %s, master %s, application %s%s%n", spark.version(), sc.master(),
           sc.sc().applicationId(), sc.sc().uiWebUrl().isDefined() ? ", UI " + sc.sc().uiWebUrl().get() : "");
-      Map<String, TrialOutcome> outcomes = driver.run(sc, todo);
+      if (tracking != null) {
+        tracking.sparkApplication(sc.sc().applicationId());
+      }
+      Map<String, TrialOutcome> outcomes = driver.run(sc, todo, tracking);
       long finished = outcomes.values().stream().filter(o -> o.status().equals(TrialOutcome.FINISHED)).count();
       System.out.printf(Locale.ROOT, "sweep %s: %d finished, %d failed in this run; tables under %s%n", sweepId,
           finished, outcomes.size() - finished, driver.root());
       boolean anyFinished = finished > 0 || todo.size() < trials.size();
       return anyFinished ? 0 : 1;
     }
+  }
+
+  /** The MLflow server to use, or null for none. */
+  private String trackingUri(boolean local) throws java.io.IOException, InterruptedException {
+    String uri = trackingUri != null ? trackingUri : System.getenv("MLFLOW_TRACKING_URI");
+    if (uri == null || uri.isBlank()) {
+      if (!local) {
+        System.out.println("MLflow: no MLFLOW_TRACKING_URI or --tracking-uri on a cluster: not tracking (log the "
+            + "sweep later with bin/dqn mlflow-sync OUTPUT/<sweep_id>)");
+        return null;
+      }
+      return MlflowUiCommand.startEmbedded();
+    }
+    if (uri.equals("none")) {
+      return null;
+    }
+    if (!uri.startsWith("http://") && !uri.startsWith("https://")) {
+      throw new ConfigException("--tracking-uri", "'" + uri + "' is not an http(s) URI: the Java client talks to "
+          + "a tracking server (it cannot write a local ./mlruns folder); start one with bin/dqn mlflow-ui start, "
+          + "or pass none");
+    }
+    return uri;
   }
 }

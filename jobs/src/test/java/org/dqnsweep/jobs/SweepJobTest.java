@@ -64,7 +64,8 @@ class SweepJobTest {
         transitions: {frames: every_n, every_n: 100}
         """);
     Path out = dir.resolve("out");
-    CliRunner.Run r = CliRunner.run("sweep", spec.toString(), "--output", out.toString(), "--progress-seconds", "1");
+    CliRunner.Run r = CliRunner.run("sweep", spec.toString(), "--output", out.toString(), "--progress-seconds", "1",
+        "--tracking-uri", "none");
     assertEquals(0, r.code(), r.out() + r.err());
     assertTrue(r.out().contains("4 trials (4 to run)"), r.out());
     Path root = sweepRoot(out);
@@ -75,7 +76,7 @@ class SweepJobTest {
     }
 
     // a second run finds every trial finished and runs nothing
-    CliRunner.Run again = CliRunner.run("sweep", spec.toString(), "--output", out.toString());
+    CliRunner.Run again = CliRunner.run("sweep", spec.toString(), "--output", out.toString(), "--tracking-uri", "none");
     assertEquals(0, again.code(), again.out() + again.err());
     assertTrue(again.out().contains("every trial is finished"), again.out());
   }
@@ -122,7 +123,8 @@ class SweepJobTest {
           - {trial: %s, fail_at_step: 150, times: 99}
         """.formatted(flaky, hopeless));
     Path out = dir.resolve("out");
-    CliRunner.Run r = CliRunner.run("sweep", spec.toString(), "--output", out.toString(), "--progress-seconds", "1");
+    CliRunner.Run r = CliRunner.run("sweep", spec.toString(), "--output", out.toString(), "--progress-seconds", "1",
+        "--tracking-uri", "none");
     assertEquals(0, r.code(), "not every trial failed: " + r.out() + r.err());
     assertTrue(r.out().contains("trial " + hopeless + " FAILED"), r.out());
     Path root = sweepRoot(out);

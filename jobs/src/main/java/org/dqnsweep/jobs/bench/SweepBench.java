@@ -58,7 +58,7 @@ public final class SweepBench implements Callable<Integer> {
       Files.writeString(spec, "name: bench-sweep\nbase: " + config.toAbsolutePath() + "\nseeds: ["
           + LongStream.rangeClosed(1, trials).mapToObj(Long::toString).collect(Collectors.joining(", ")) + "]\n");
       List<String> args = new ArrayList<>(List.of(spec.toString(), "--output", dir.resolve("out").toString(),
-          "--parallel", Integer.toString(slots), "--progress-seconds", "3600"));
+          "--parallel", Integer.toString(slots), "--progress-seconds", "3600", "--tracking-uri", "none"));
       for (String o : overrides) {
         args.add("--set");
         args.add("base." + o);

@@ -85,11 +85,11 @@ public final class SweepDriver {
       }
     }
     sweep.delete(TrialProgress.DIR); // reports of an earlier run would look like running trials
-    Map<String, String> done = TrialsTable.statuses(conf, root);
+    Map<String, TrialsTable.Row> done = TrialsTable.read(conf, root);
     List<PlannedTrial> todo = new ArrayList<>();
     int finished = 0;
     for (PlannedTrial t : trials) {
-      if (TrialOutcome.FINISHED.equals(done.get(t.trialId()))) {
+      if (done.containsKey(t.trialId()) && done.get(t.trialId()).finished()) {
         finished++;
       } else {
         todo.add(t);
@@ -102,11 +102,16 @@ public final class SweepDriver {
     return todo;
   }
 
-  /** Runs the trials, each as its own Spark job; returns the outcomes of this run by trial id. */
-  public Map<String, TrialOutcome> run(JavaSparkContext sc, List<PlannedTrial> todo) throws IOException,
-      InterruptedException {
+  /**
+   * Runs the trials, each as its own Spark job; returns the outcomes of this run by trial id.
+   *
+   * @param tracking the sweep's MLflow runs, or null without tracking
+   */
+  public Map<String, TrialOutcome> run(JavaSparkContext sc, List<PlannedTrial> todo, SweepTracking tracking)
+      throws IOException, InterruptedException {
     // trials report twice per progress line, so each line shows fresh figures
-    TrialTask task = new TrialTask(root(), spec.transitions().framesEvery(), spec.faults(), progressMillis / 2);
+    TrialTask task = new TrialTask(root(), spec.transitions().framesEvery(), spec.faults(), progressMillis / 2,
+        tracking == null ? null : tracking.trackingUri(), tracking == null ? Map.of() : tracking.childRunIds());
     Map<String, JavaFutureAction<List<TrialOutcome>>> running = new LinkedHashMap<>();
     Map<String, PlannedTrial> byId = new LinkedHashMap<>();
     for (PlannedTrial t : todo) {
@@ -131,6 +136,9 @@ public final class SweepDriver {
           sweep.delete(TrialProgress.DIR + "/" + e.getKey() + ".json");
           outcomes.put(e.getKey(), o);
           out.println(ended(o, byId.get(e.getKey())));
+          if (tracking != null && o.attempt() < 0) {
+            tolerate(() -> tracking.trialFailed(o), "record trial " + o.trialId() + " as FAILED");
+          }
         }
       }
       long now = System.currentTimeMillis();
@@ -139,7 +147,21 @@ public final class SweepDriver {
         report(sweep, running.keySet(), todo.size(), outcomes, now - start);
       }
     }
+    if (tracking != null) {
+      Map<String, TrialsTable.Row> rows = TrialsTable.read(conf, root);
+      tolerate(() -> tracking.sweepEnded(rows), "summarize the sweep run");
+    }
     return outcomes;
+  }
+
+  /** A tracking call that must not end the sweep: the tables hold everything, mlflow-sync can redo it. */
+  private void tolerate(Runnable call, String what) {
+    try {
+      call.run();
+    } catch (RuntimeException e) {
+      out.println("MLflow: could not " + what + " (" + e.getMessage() + "); bin/dqn mlflow-sync " + root
+          + " will");
+    }
   }
 
   private static TrialOutcome outcome(String trialId, JavaFutureAction<List<TrialOutcome>> f)
@@ -208,7 +230,7 @@ public final class SweepDriver {
   }
 
   /** The resolved plan as YAML: every trial's id, seed, swept params and full config. */
-  public static String planYaml(String sweepId, List<PlannedTrial> trials) {
+  public static String planYaml(String name, String sweepId, List<PlannedTrial> trials) {
     List<Map<String, Object>> rows = new ArrayList<>();
     for (PlannedTrial t : trials) {
       Map<String, Object> row = new LinkedHashMap<>();
@@ -219,6 +241,7 @@ public final class SweepDriver {
       rows.add(row);
     }
     Map<String, Object> plan = new LinkedHashMap<>();
+    plan.put("name", name);
     plan.put("sweep_id", sweepId);
     plan.put("trials", rows);
     return Yaml.write(plan);

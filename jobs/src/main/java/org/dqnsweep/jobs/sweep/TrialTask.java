@@ -2,7 +2,10 @@ package org.dqnsweep.jobs.sweep;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.SparkEnv;
@@ -14,6 +17,8 @@ import org.dqnsweep.config.TrialConfig;
 import org.dqnsweep.config.Yaml;
 import org.dqnsweep.io.HadoopStorage;
 import org.dqnsweep.io.ParquetSink;
+import org.dqnsweep.track.MlflowAuth;
+import org.dqnsweep.track.TrialTracker;
 import org.dqnsweep.train.Checkpoints;
 import org.dqnsweep.train.Listeners;
 import org.dqnsweep.train.Trainer;
@@ -30,22 +35,30 @@ final class TrialTask implements Function<PlannedTrial, TrialOutcome> {
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(TrialTask.class);
   static final String CHECKPOINTS = "checkpoints";
+  private static final java.time.Duration FLUSH_DEADLINE = java.time.Duration.ofSeconds(60);
 
   private final String sweepRoot;
   private final long framesEvery;
   private final List<Fault> faults;
   private final long progressMillis;
+  private final String trackingUri;
+  private final HashMap<String, String> runIds;
 
   /**
    * @param sweepRoot the sweep's output folder URI
    * @param framesEvery transition rows with a frame: 0 none, 1 all, n every n-th step
    * @param faults injected failures (tests only)
+   * @param trackingUri the MLflow server, or null for no tracking
+   * @param runIds each trial's MLflow child run
    */
-  TrialTask(String sweepRoot, long framesEvery, List<Fault> faults, long progressMillis) {
+  TrialTask(String sweepRoot, long framesEvery, List<Fault> faults, long progressMillis, String trackingUri,
+      Map<String, String> runIds) {
     this.sweepRoot = sweepRoot;
     this.framesEvery = framesEvery;
     this.faults = new ArrayList<>(faults);
     this.progressMillis = progressMillis;
+    this.trackingUri = trackingUri;
+    this.runIds = new HashMap<>(runIds);
   }
 
   @Override
@@ -72,17 +85,44 @@ final class TrialTask implements Function<PlannedTrial, TrialOutcome> {
         listeners.add(new FaultInjector(f.failAtStep(), f.times(), attempt));
       }
     }
+    TrialTracker tracker = trackingUri == null ? null
+        : TrialTracker.open(MlflowAuth.fromEnv(trackingUri), runIds.get(trial.trialId()));
+    if (tracker != null) {
+      listeners.add(tracker.listener());
+    }
+    Map<String, String> tags = new LinkedHashMap<>();
+    tags.put("device", device.device().toString());
+    tags.put("gpu_address", device.gpuAddress());
+    tags.put("attempt", Integer.toString(attempt));
     try (tables; Trainer trainer = new Trainer(config, device.device(), checkpoints, resume,
         new Listeners(listeners.toArray(TrialListener[]::new)))) {
       if (resume) {
         LOG.info("trial {} resumes at agent step {}", trial.trialId(), trainer.step());
       }
       TrialResult result = trainer.run();
+      if (tracker != null) {
+        tags.put("status", TrialOutcome.FINISHED);
+        tracker.finish(true, tags, TrialArtifacts.of(trial, config, trainer, conf, root), FLUSH_DEADLINE);
+      }
       return new TrialOutcome(trial.trialId(), TrialOutcome.FINISHED, device.device().toString(),
           device.gpuAddress(), device.note(), result, "", attempt);
     } catch (Trainer.TrainingDivergedException e) {
+      if (tracker != null) {
+        tags.put("status", TrialOutcome.FAILED);
+        tags.put("error", e.getMessage());
+        tracker.finish(false, tags, List.of(), FLUSH_DEADLINE);
+      }
       return new TrialOutcome(trial.trialId(), TrialOutcome.FAILED, device.device().toString(), device.gpuAddress(),
           device.note(), null, e.getMessage(), attempt);
+    } catch (RuntimeException | IOException e) {
+      if (tracker != null) {
+        tracker.flush(FLUSH_DEADLINE); // the retry continues the same run
+      }
+      throw e;
+    } finally {
+      if (tracker != null) {
+        tracker.close();
+      }
     }
   }
 

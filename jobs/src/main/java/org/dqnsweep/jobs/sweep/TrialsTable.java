@@ -81,23 +81,33 @@ final class TrialsTable {
     return b.toString();
   }
 
-  /** Status of every trial that has a row, by trial id. */
-  static Map<String, String> statuses(Configuration conf, Path sweepRoot) throws IOException {
-    Map<String, String> statuses = new HashMap<>();
+  /** What the driver needs back from a trial's row. */
+  record Row(String trialId, String status, String params, double bestEvalReturn) {
+    boolean finished() {
+      return TrialOutcome.FINISHED.equals(status);
+    }
+  }
+
+  /** Every trial that has a row, by trial id. */
+  static Map<String, Row> read(Configuration conf, Path sweepRoot) throws IOException {
+    Map<String, Row> rows = new HashMap<>();
     Path dir = new Path(sweepRoot, DIR);
     FileSystem fs = dir.getFileSystem(conf);
     if (!fs.exists(dir)) {
-      return statuses;
+      return rows;
     }
     for (FileStatus f : fs.listStatus(dir)) {
       String name = f.getPath().getName();
       if (f.isDirectory() && name.startsWith("trial_id=")) {
+        String id = name.substring("trial_id=".length());
         for (Group g : ParquetTable.read(conf, f.getPath())) {
-          statuses.put(name.substring("trial_id=".length()), g.getString("status", 0));
+          double best = g.getFieldRepetitionCount("best_eval_return") == 0 ? Double.NaN
+              : g.getDouble("best_eval_return", 0);
+          rows.put(id, new Row(id, g.getString("status", 0), g.getString("params", 0), best));
         }
       }
     }
-    return statuses;
+    return rows;
   }
 
   private static Path dir(Path sweepRoot, String trialId) {

@@ -1,0 +1,170 @@
+package org.dqnsweep.track;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.mlflow.api.proto.Service.CreateRun;
+import org.mlflow.api.proto.Service.Experiment;
+import org.mlflow.api.proto.Service.Metric;
+import org.mlflow.api.proto.Service.Param;
+import org.mlflow.api.proto.Service.Run;
+import org.mlflow.api.proto.Service.RunInfo;
+import org.mlflow.api.proto.Service.RunStatus;
+import org.mlflow.api.proto.Service.RunTag;
+import org.mlflow.api.proto.Service.ViewType;
+import org.mlflow.tracking.MlflowClient;
+import org.mlflow.tracking.MlflowHttpException;
+
+/**
+ * The sweep's layout in MLflow, over the mlflow-client: one experiment per sweep name, a parent run per sweep
+ * (tag {@code sweep_id}) and a child run per trial (tags {@code mlflow.parentRunId}, {@code trial_id}). Runs are
+ * found by their tags before any is created, so a retried task, a rerun sweep or {@code mlflow-sync} reuse them.
+ * Requests respect MLflow's limits: at most 1000 metrics + params + tags per batch, 100 params, 100 tags.
+ */
+public final class MlflowRuns implements BatchSender, AutoCloseable {
+  static final int MAX_ENTRIES = 1000;
+  static final int MAX_PARAMS = 100;
+  static final int MAX_TAGS = 100;
+  /** MLflow's longest param value. */
+  static final int MAX_PARAM_LENGTH = 6000;
+
+  private final MlflowClient client;
+
+  public MlflowRuns(MlflowAuth auth) {
+    this.client = auth.newClient();
+  }
+
+  /** The experiment's id, created if it does not exist yet (another driver may create it at the same time). */
+  public String experiment(String name) {
+    var found = client.getExperimentByName(name);
+    if (found.isPresent()) {
+      return found.get().getExperimentId();
+    }
+    try {
+      return client.createExperiment(name);
+    } catch (MlflowHttpException e) {
+      return client.getExperimentByName(name).map(Experiment::getExperimentId).orElseThrow(() -> e);
+    }
+  }
+
+  /**
+   * The run whose tags include all of {@code identity}, or a new one with those tags, named {@code name}.
+   *
+   * @return the run, and whether it was created now
+   */
+  public Found findOrCreate(String experimentId, String name, Map<String, String> identity) {
+    StringBuilder filter = new StringBuilder();
+    identity.forEach((k, v) -> filter.append(filter.length() == 0 ? "" : " and ").append("tags.`").append(k)
+        .append("` = '").append(v.replace("'", "\\'")).append("'"));
+    List<Run> runs = client.searchRuns(List.of(experimentId), filter.toString(), ViewType.ACTIVE_ONLY, 2).getItems();
+    if (!runs.isEmpty()) {
+      return new Found(runs.get(0).getInfo(), false);
+    }
+    CreateRun.Builder request = CreateRun.newBuilder().setExperimentId(experimentId).setRunName(name)
+        .setStartTime(System.currentTimeMillis());
+    identity.forEach((k, v) -> request.addTags(RunTag.newBuilder().setKey(k).setValue(v)));
+    return new Found(client.createRun(request.build()), true);
+  }
+
+  /** A run and whether {@link #findOrCreate} made it. */
+  public record Found(RunInfo info, boolean created) {
+    public String runId() {
+      return info.getRunId();
+    }
+  }
+
+  /** Child runs of a parent, by their {@code trial_id} tag. */
+  public Map<String, RunInfo> children(String experimentId, String parentRunId) {
+    Map<String, RunInfo> byTrial = new HashMap<>();
+    String filter = "tags.`mlflow.parentRunId` = '" + parentRunId + "'";
+    String token = null;
+    do {
+      var page = token == null
+          ? client.searchRuns(List.of(experimentId), filter, ViewType.ACTIVE_ONLY, 1000)
+          : client.searchRuns(List.of(experimentId), filter, ViewType.ACTIVE_ONLY, 1000, List.of(), token);
+      for (Object item : page.getItems()) {
+        Run r = (Run) item;
+        r.getData().getTagsList().stream().filter(t -> t.getKey().equals("trial_id")).findFirst()
+            .ifPresent(t -> byTrial.put(t.getValue(), r.getInfo()));
+      }
+      token = page.getNextPageToken().orElse(null);
+    } while (token != null && !token.isEmpty());
+    return byTrial;
+  }
+
+  /** Logs params the run does not have yet (a param cannot change once logged), 100 per request. */
+  public void logParams(String runId, Map<String, String> params) {
+    Set<String> existing = new HashSet<>();
+    client.getRun(runId).getData().getParamsList().forEach(p -> existing.add(p.getKey()));
+    List<Param> todo = new ArrayList<>();
+    params.forEach((k, v) -> {
+      if (!existing.contains(k)) {
+        String value = v.length() > MAX_PARAM_LENGTH ? v.substring(0, MAX_PARAM_LENGTH) : v;
+        todo.add(Param.newBuilder().setKey(k).setValue(value).build());
+      }
+    });
+    for (int i = 0; i < todo.size(); i += MAX_PARAMS) {
+      client.logBatch(runId, List.of(), todo.subList(i, Math.min(todo.size(), i + MAX_PARAMS)), List.of());
+    }
+  }
+
+  public void setTags(String runId, Map<String, String> tags) {
+    List<RunTag> all = new ArrayList<>();
+    tags.forEach((k, v) -> all.add(RunTag.newBuilder().setKey(k).setValue(v).build()));
+    for (int i = 0; i < all.size(); i += MAX_TAGS) {
+      client.logBatch(runId, List.of(), List.of(), all.subList(i, Math.min(all.size(), i + MAX_TAGS)));
+    }
+  }
+
+  public void finish(String runId, boolean ok) {
+    client.setTerminated(runId, ok ? RunStatus.FINISHED : RunStatus.FAILED, System.currentTimeMillis());
+  }
+
+  /** The agent steps at which each of {@code keys} already has a point in the run. */
+  public Map<String, Set<Long>> loggedSteps(String runId, Set<String> keys) {
+    Map<String, Set<Long>> steps = new HashMap<>();
+    for (String key : keys) {
+      Set<Long> s = new HashSet<>();
+      for (Metric m : client.getMetricHistory(runId, key)) {
+        s.add(m.getStep());
+      }
+      steps.put(key, s);
+    }
+    return steps;
+  }
+
+  /** Logs metric points, 1000 per request. */
+  public void logMetrics(String runId, List<MetricPoint> points) {
+    for (int i = 0; i < points.size(); i += MAX_ENTRIES) {
+      List<Metric> batch = new ArrayList<>();
+      for (MetricPoint p : points.subList(i, Math.min(points.size(), i + MAX_ENTRIES))) {
+        batch.add(Metric.newBuilder().setKey(p.key()).setValue(p.value()).setStep(p.step())
+            .setTimestamp(p.timestampMillis()).build());
+      }
+      client.logBatch(runId, batch, List.of(), List.of());
+    }
+  }
+
+  @Override
+  public void send(String runId, List<MetricPoint> metrics, Map<String, String> params, Map<String, String> tags) {
+    logMetrics(runId, metrics);
+    if (!params.isEmpty()) {
+      logParams(runId, params);
+    }
+    if (!tags.isEmpty()) {
+      setTags(runId, tags);
+    }
+  }
+
+  public RunInfo run(String runId) {
+    return client.getRun(runId).getInfo();
+  }
+
+  @Override
+  public void close() {
+    client.close();
+  }
+}

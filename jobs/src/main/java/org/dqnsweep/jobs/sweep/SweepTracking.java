@@ -1,0 +1,197 @@
+package org.dqnsweep.jobs.sweep;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.dqnsweep.config.ConfigException;
+import org.dqnsweep.config.Configs;
+import org.dqnsweep.config.Yaml;
+import org.dqnsweep.track.MlflowArtifacts;
+import org.dqnsweep.track.MlflowAuth;
+import org.dqnsweep.track.MlflowRuns;
+import org.dqnsweep.track.MetricPoint;
+import org.mlflow.api.proto.Service.RunInfo;
+
+/**
+ * The driver's side of MLflow tracking: the experiment (named after the sweep), the parent run (the spec as params
+ * and as an artifact; tags sweep_id, git commit, Spark application id; at the end the best trial and summary
+ * metrics) and one child run per trial (every setting of its resolved config as a param; tags trial_id, seed,
+ * sweep_id, mlflow.parentRunId), all created before any task starts and found again on reruns, so a retried task
+ * or a rerun sweep never makes a second run.
+ */
+public final class SweepTracking implements AutoCloseable {
+  private final MlflowAuth auth;
+  private final MlflowRuns runs;
+  private final String sweepId;
+  private final String experimentId;
+  private final String parentRunId;
+  private final Map<String, String> childRunIds = new HashMap<>();
+
+  private SweepTracking(MlflowAuth auth, MlflowRuns runs, String sweepId, String experimentId, String parentRunId) {
+    this.auth = auth;
+    this.runs = runs;
+    this.sweepId = sweepId;
+    this.experimentId = experimentId;
+    this.parentRunId = parentRunId;
+  }
+
+  /**
+   * Connects and sets up the experiment, the parent run and every trial's child run; fails with a clear error
+   * (before any Spark work) when the server cannot be reached.
+   */
+  public static SweepTracking open(String trackingUri, SweepSpec spec, String sweepId, List<PlannedTrial> trials,
+      PrintStream out) {
+    return open(trackingUri, spec.name(), sweepId, trials, parentParams(spec),
+        spec.canonicalYaml().getBytes(StandardCharsets.UTF_8), out);
+  }
+
+  /**
+   * The same from what a sweep's output folder holds (for {@code mlflow-sync}).
+   *
+   * @param parentParams params of the parent run, if it has to be created
+   * @param specYaml the spec artifact of the parent run, if it has to be created
+   */
+  static SweepTracking open(String trackingUri, String name, String sweepId, List<PlannedTrial> trials,
+      Map<String, String> parentParams, byte[] specYaml, PrintStream out) {
+    MlflowAuth auth = MlflowAuth.fromEnv(trackingUri);
+    MlflowRuns runs = new MlflowRuns(auth);
+    String experimentId;
+    try {
+      experimentId = runs.experiment(name);
+    } catch (RuntimeException e) {
+      runs.close();
+      throw new ConfigException("--tracking-uri", "cannot reach the MLflow tracking server at " + trackingUri + " ("
+          + e.getMessage() + "): start it (bin/dqn mlflow-ui start), fix MLFLOW_TRACKING_URI, or pass "
+          + "--tracking-uri none to run without tracking (bin/dqn mlflow-sync can log the sweep later)");
+    }
+    MlflowRuns.Found parent = runs.findOrCreate(experimentId, sweepId, Map.of("sweep_id", sweepId, "kind", "sweep"));
+    SweepTracking t = new SweepTracking(auth, runs, sweepId, experimentId, parent.runId());
+    if (parent.created()) {
+      t.describeParent(parentParams, specYaml, parent.info());
+    }
+    t.ensureChildren(trials);
+    out.printf(Locale.ROOT, "MLflow: experiment '%s' (id %s), sweep run %s at %s%n", name, experimentId,
+        parent.runId(), trackingUri);
+    out.printf(Locale.ROOT, "  compare the trials: %s/#/experiments/%s%n", trackingUri.replaceAll("/+$", ""),
+        experimentId);
+    return t;
+  }
+
+  private static Map<String, String> parentParams(SweepSpec spec) {
+    Map<String, String> params = new LinkedHashMap<>();
+    params.put("sweep.name", spec.name());
+    params.put("sweep.base", spec.baseName());
+    params.put("sweep.seeds", spec.seeds().toString());
+    spec.grid().forEach((k, v) -> params.put("grid." + k, v.toString()));
+    spec.random().ifPresent(r -> {
+      params.put("random.n", Integer.toString(r.n()));
+      params.put("random.seed", Long.toString(r.seed()));
+      r.params().forEach((k, d) -> params.put("random." + k, d.toSpec().toString()));
+    });
+    return params;
+  }
+
+  private void describeParent(Map<String, String> params, byte[] specYaml, RunInfo parent) {
+    runs.logParams(parent.getRunId(), params);
+    Map<String, String> tags = new LinkedHashMap<>();
+    tags.put("mlflow.source.git.commit", GitCommit.head());
+    runs.setTags(parent.getRunId(), tags);
+    try {
+      new MlflowArtifacts(auth).upload(parent.getArtifactUri(), "spec.yaml", specYaml);
+    } catch (IOException e) {
+      throw new ConfigException("--tracking-uri", "cannot upload to the MLflow artifact proxy ("
+          + e.getMessage() + "): start the server with --serve-artifacts (scripts/mlflow-server does)");
+    }
+  }
+
+  /** Child runs for every trial (found or created), with their params and identity tags. */
+  void ensureChildren(List<PlannedTrial> trials) {
+    Map<String, RunInfo> existing = runs.children(experimentId, parentRunId);
+    for (PlannedTrial t : trials) {
+      RunInfo run = existing.get(t.trialId());
+      if (run == null) {
+        Map<String, String> identity = new LinkedHashMap<>();
+        identity.put("mlflow.parentRunId", parentRunId);
+        identity.put("sweep_id", sweepId);
+        identity.put("trial_id", t.trialId());
+        identity.put("seed", Long.toString(t.seed()));
+        identity.put("kind", "trial");
+        run = runs.findOrCreate(experimentId, t.trialId(), identity).info();
+        Map<String, String> params = new LinkedHashMap<>();
+        Configs.flatten(Configs.toMap(t.config())).forEach((k, v) -> params.put(k, String.valueOf(v)));
+        runs.logParams(run.getRunId(), params);
+      }
+      childRunIds.put(t.trialId(), run.getRunId());
+    }
+  }
+
+  MlflowRuns runs() {
+    return runs;
+  }
+
+  String parentRunId() {
+    return parentRunId;
+  }
+
+  public String trackingUri() {
+    return auth.trackingUri();
+  }
+
+  /** Child run ids by trial id, for the tasks. */
+  public Map<String, String> childRunIds() {
+    return new HashMap<>(childRunIds);
+  }
+
+  public void sparkApplication(String applicationId) {
+    runs.setTags(parentRunId, Map.of("spark_application_id", applicationId));
+  }
+
+  /** Records a trial the driver saw fail for good (its task could not end the run itself). */
+  public void trialFailed(TrialOutcome o) {
+    String runId = childRunIds.get(o.trialId());
+    runs.setTags(runId, Map.of("status", o.status(), "error", truncate(o.error())));
+    runs.finish(runId, false);
+  }
+
+  /** The parent's summary: best trial by best evaluation return, counts; and its end. */
+  public void sweepEnded(Map<String, TrialsTable.Row> all) {
+    TrialsTable.Row best = null;
+    int finished = 0;
+    for (TrialsTable.Row r : all.values()) {
+      if (r.finished()) {
+        finished++;
+        if (!Double.isNaN(r.bestEvalReturn()) && (best == null || r.bestEvalReturn() > best.bestEvalReturn())) {
+          best = r;
+        }
+      }
+    }
+    long now = System.currentTimeMillis();
+    List<MetricPoint> summary = new java.util.ArrayList<>(List.of(
+        new MetricPoint("finished_trials", finished, 0, now),
+        new MetricPoint("failed_trials", all.size() - finished, 0, now)));
+    Map<String, String> tags = new LinkedHashMap<>();
+    if (best != null) {
+      summary.add(new MetricPoint("best_eval_return", best.bestEvalReturn(), 0, now));
+      tags.put("best_trial_id", best.trialId());
+      tags.put("best_trial_run_id", childRunIds.getOrDefault(best.trialId(), ""));
+      tags.put("best_trial_params", best.params());
+    }
+    runs.logMetrics(parentRunId, summary);
+    runs.setTags(parentRunId, tags);
+    runs.finish(parentRunId, finished > 0);
+  }
+
+  private static String truncate(String s) {
+    return s.length() > 5000 ? s.substring(0, 5000) : s;
+  }
+
+  @Override
+  public void close() {
+    runs.close();
+  }
+}
