@@ -76,6 +76,11 @@ public final class MlflowRuns implements BatchSender, AutoCloseable {
     }
   }
 
+  /** Deletes a run (MLflow keeps it in its trash until garbage-collected). */
+  public void delete(String runId) {
+    client.deleteRun(runId);
+  }
+
   /** Child runs of a parent, by their {@code trial_id} tag. */
   public Map<String, RunInfo> children(String experimentId, String parentRunId) {
     Map<String, RunInfo> byTrial = new HashMap<>();

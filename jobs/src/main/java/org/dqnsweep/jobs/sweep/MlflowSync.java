@@ -61,7 +61,7 @@ public final class MlflowSync {
     Map<String, TrialsTable.Row> rows = TrialsTable.read(conf, root);
     long added = 0;
     try (SweepTracking tracking = SweepTracking.open(trackingUri, name, sweepId, trials,
-        Map.of("sweep.name", name, "sweep_id", sweepId), spec, out)) {
+        Map.of("sweep.name", name, "sweep_id", sweepId), spec, false, out)) {
       MlflowRuns runs = tracking.runs();
       Map<String, String> runIds = tracking.childRunIds();
       for (PlannedTrial t : trials) {

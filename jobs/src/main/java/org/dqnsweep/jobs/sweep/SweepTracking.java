@@ -45,9 +45,9 @@ public final class SweepTracking implements AutoCloseable {
    * (before any Spark work) when the server cannot be reached.
    */
   public static SweepTracking open(String trackingUri, SweepSpec spec, String sweepId, List<PlannedTrial> trials,
-      PrintStream out) {
+      boolean restart, PrintStream out) {
     return open(trackingUri, spec.name(), sweepId, trials, parentParams(spec),
-        spec.canonicalYaml().getBytes(StandardCharsets.UTF_8), out);
+        spec.canonicalYaml().getBytes(StandardCharsets.UTF_8), restart, out);
   }
 
   /**
@@ -55,9 +55,10 @@ public final class SweepTracking implements AutoCloseable {
    *
    * @param parentParams params of the parent run, if it has to be created
    * @param specYaml the spec artifact of the parent run, if it has to be created
+   * @param restart delete the sweep's earlier runs first (the sweep starts over)
    */
   static SweepTracking open(String trackingUri, String name, String sweepId, List<PlannedTrial> trials,
-      Map<String, String> parentParams, byte[] specYaml, PrintStream out) {
+      Map<String, String> parentParams, byte[] specYaml, boolean restart, PrintStream out) {
     MlflowAuth auth = MlflowAuth.fromEnv(trackingUri);
     MlflowRuns runs = new MlflowRuns(auth);
     String experimentId;
@@ -69,7 +70,14 @@ public final class SweepTracking implements AutoCloseable {
           + e.getMessage() + "): start it (bin/dqn mlflow-ui start), fix MLFLOW_TRACKING_URI, or pass "
           + "--tracking-uri none to run without tracking (bin/dqn mlflow-sync can log the sweep later)");
     }
-    MlflowRuns.Found parent = runs.findOrCreate(experimentId, sweepId, Map.of("sweep_id", sweepId, "kind", "sweep"));
+    Map<String, String> identity = Map.of("sweep_id", sweepId, "kind", "sweep");
+    MlflowRuns.Found parent = runs.findOrCreate(experimentId, sweepId, identity);
+    if (restart && !parent.created()) {
+      runs.children(experimentId, parent.runId()).values().forEach(r -> runs.delete(r.getRunId()));
+      runs.delete(parent.runId());
+      out.println("--restart: deleted the sweep's earlier MLflow runs (in MLflow's trash until garbage-collected)");
+      parent = runs.findOrCreate(experimentId, sweepId, identity);
+    }
     SweepTracking t = new SweepTracking(auth, runs, sweepId, experimentId, parent.runId());
     if (parent.created()) {
       t.describeParent(parentParams, specYaml, parent.info());

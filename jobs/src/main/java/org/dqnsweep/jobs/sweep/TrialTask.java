@@ -35,7 +35,8 @@ final class TrialTask implements Function<PlannedTrial, TrialOutcome> {
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(TrialTask.class);
   static final String CHECKPOINTS = "checkpoints";
-  private static final java.time.Duration FLUSH_DEADLINE = java.time.Duration.ofSeconds(60);
+  // how long a finished trial waits for a slow tracking server before leaving the rest to mlflow-sync
+  private static final java.time.Duration FLUSH_DEADLINE = java.time.Duration.ofSeconds(15);
 
   private final String sweepRoot;
   private final long framesEvery;

@@ -1,0 +1,188 @@
+package org.dqnsweep.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.example.data.Group;
+import org.dqnsweep.io.ParquetTable;
+import org.dqnsweep.track.MlflowArtifacts;
+import org.dqnsweep.track.MlflowAuth;
+import org.dqnsweep.track.MlflowTestServer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mlflow.api.proto.Service.Run;
+import org.mlflow.api.proto.Service.RunStatus;
+import org.mlflow.api.proto.Service.RunTag;
+import org.mlflow.api.proto.Service.ViewType;
+import org.mlflow.tracking.MlflowClient;
+
+/** Sweeps tracked by a real MLflow server: the run layout, point counts equal to the tables, outages. */
+class MlflowTrackingTest {
+  private static final Configuration CONF = new Configuration();
+
+  private static Path spec(Path dir, String name, long steps) throws IOException {
+    Path f = dir.resolve(name + ".yaml");
+    Files.writeString(f, """
+        name: %s
+        base:
+          env: {game: cartpole, frame_stack: 1}
+          network: {type: mlp, hidden: [32]}
+          learner: {batch_size: 32, learn_start_agent_steps: 200, target_sync_every_updates: 50}
+          exploration: {schedule: linear, end: 0.05, decay_agent_steps: 400}
+          replay: {capacity: 5000}
+          trainer: {max_agent_steps: %d, eval_every_agent_steps: 500, eval_episodes: 2,
+                    checkpoint_every_agent_steps: 500, progress_every_agent_steps: 100}
+        grid:
+          learner.lr: [1.0e-3, 3.0e-4]
+        """.formatted(name, steps));
+    return f;
+  }
+
+  private static Path sweepRoot(Path out) throws IOException {
+    try (Stream<Path> s = Files.list(out)) {
+      return s.findFirst().orElseThrow();
+    }
+  }
+
+  private static Map<String, String> tags(Run r) {
+    return r.getData().getTagsList().stream().collect(Collectors.toMap(RunTag::getKey, RunTag::getValue));
+  }
+
+  private static long rows(Path root, String table, String trialId, String nonNull) throws IOException {
+    List<Group> rows = ParquetTable.read(CONF, new org.apache.hadoop.fs.Path(
+        root.resolve(table + "/trial_id=" + trialId).toUri()));
+    return nonNull == null ? rows.size() : rows.stream().filter(g -> g.getFieldRepetitionCount(nonNull) > 0).count();
+  }
+
+  /** Every metric of every child run has exactly as many points as the trial's tables have rows. */
+  private static void assertPointsMatchTables(MlflowClient client, String experimentId, Path root)
+      throws IOException {
+    List<Run> children = client.searchRuns(List.of(experimentId), "tags.kind = 'trial'", ViewType.ACTIVE_ONLY, 100)
+        .getItems();
+    assertEquals(2, children.size());
+    for (Run child : children) {
+      String trial = tags(child).get("trial_id");
+      String id = child.getInfo().getRunId();
+      long games = rows(root, "episodes", trial, null);
+      assertTrue(games > 0, "CartPole plays games");
+      assertEquals(games, client.getMetricHistory(id, "episode_return").size(), trial);
+      assertEquals(games, client.getMetricHistory(id, "mean10_return").size(), trial);
+      assertEquals(rows(root, "evals", trial, null), client.getMetricHistory(id, "eval_return").size(), trial);
+      assertEquals(rows(root, "train_metrics", trial, "loss"), client.getMetricHistory(id, "loss").size(), trial);
+      assertEquals(rows(root, "train_metrics", trial, null), client.getMetricHistory(id, "epsilon").size(), trial);
+      assertEquals(RunStatus.FINISHED, client.getRun(id).getInfo().getStatus(), trial);
+    }
+  }
+
+  @Test
+  void aSweepLogsParentAndChildRunsWithEveryPointAndArtifacts(@TempDir Path dir) throws IOException {
+    try (MlflowTestServer server = MlflowTestServer.start()) {
+      Path out = dir.resolve("out");
+      CliRunner.Run r = CliRunner.run("sweep", spec(dir, "tracked", 1200).toString(), "--output", out.toString(),
+          "--tracking-uri", server.uri(), "--progress-seconds", "1");
+      assertEquals(0, r.code(), r.out() + r.err());
+      MlflowAuth auth = MlflowAuth.fromEnv(server.uri(), Map.of());
+      try (MlflowClient client = auth.newClient()) {
+        String exp = client.getExperimentByName("tracked").orElseThrow().getExperimentId();
+        List<Run> parents = client.searchRuns(List.of(exp), "tags.kind = 'sweep'", ViewType.ACTIVE_ONLY, 10)
+            .getItems();
+        assertEquals(1, parents.size());
+        Run parent = parents.get(0);
+        assertEquals(RunStatus.FINISHED, parent.getInfo().getStatus());
+        assertTrue(tags(parent).containsKey("best_trial_id"), tags(parent).toString());
+        assertTrue(tags(parent).get("spark_application_id").startsWith("local-"));
+        assertPointsMatchTables(client, exp, sweepRoot(out));
+        for (Run child : client.searchRuns(List.of(exp), "tags.kind = 'trial'", ViewType.ACTIVE_ONLY, 10)
+            .getItems()) {
+          assertEquals(parent.getInfo().getRunId(), tags(child).get("mlflow.parentRunId"));
+          assertEquals("cpu()", tags(child).get("device"));
+          assertTrue(child.getData().getParamsList().stream().anyMatch(p -> p.getKey().equals("learner.lr")));
+          Set<String> files = new MlflowArtifacts(auth).list(child.getInfo().getRunId(), "").stream()
+              .map(MlflowArtifacts.ArtifactFile::path).collect(Collectors.toSet());
+          assertEquals(Set.of("config.yaml", "model.bin", "learning_curve.png"), files);
+        }
+      }
+      // a rerun of the same sweep (here: with --restart) reuses the runs instead of making new ones
+      CliRunner.Run again = CliRunner.run("sweep", spec(dir, "tracked", 1200).toString(), "--output",
+          out.toString(), "--tracking-uri", server.uri(), "--restart");
+      assertEquals(0, again.code(), again.out() + again.err());
+      try (MlflowClient client = auth.newClient()) {
+        String exp = client.getExperimentByName("tracked").orElseThrow().getExperimentId();
+        assertEquals(3, client.searchRuns(List.of(exp), "", ViewType.ACTIVE_ONLY, 100).getItems().size());
+      }
+    }
+  }
+
+  @Test
+  void anOutageMidSweepLosesNothingOnceSynced(@TempDir Path dir) throws Exception {
+    try (MlflowTestServer server = MlflowTestServer.start()) {
+      Path out = dir.resolve("out");
+      Path spec = spec(dir, "outage", 6000);
+      CompletableFuture<CliRunner.Run> sweep = CompletableFuture.supplyAsync(() -> CliRunner.run("sweep",
+          spec.toString(), "--output", out.toString(), "--tracking-uri", server.uri(), "--progress-seconds", "1"));
+      // stop the server once both trials have trained a while (their runs exist and hold some points)
+      long deadline = System.currentTimeMillis() + 120_000;
+      while (System.currentTimeMillis() < deadline && !trained(out, 1500)) {
+        Thread.sleep(200);
+      }
+      assertTrue(trained(out, 1500), "the trials started");
+      server.stop();
+      CliRunner.Run r = sweep.get(5, TimeUnit.MINUTES);
+      assertEquals(0, r.code(), "an MLflow outage does not fail the sweep: " + r.out() + r.err());
+      server.restart();
+      Path root = sweepRoot(out);
+
+      CliRunner.Run sync = CliRunner.run("mlflow-sync", root.toString(), "--tracking-uri", server.uri());
+      assertEquals(0, sync.code(), sync.out() + sync.err());
+      assertTrue(!sync.out().contains(" 0 metric points added"), "the outage lost points: " + sync.out());
+      MlflowAuth auth = MlflowAuth.fromEnv(server.uri(), Map.of());
+      try (MlflowClient client = auth.newClient()) {
+        String exp = client.getExperimentByName("outage").orElseThrow().getExperimentId();
+        assertPointsMatchTables(client, exp, root);
+      }
+      CliRunner.Run twice = CliRunner.run("mlflow-sync", root.toString(), "--tracking-uri", server.uri());
+      assertEquals(0, twice.code(), twice.out() + twice.err());
+      assertTrue(twice.out().contains(" 0 metric points added"), "a second sync adds nothing: " + twice.out());
+    }
+  }
+
+  /** Every trial reports at least {@code step} agent steps in its live progress. */
+  private static boolean trained(Path out, long step) throws IOException {
+    if (!Files.isDirectory(out)) {
+      return false;
+    }
+    try (Stream<Path> sweeps = Files.list(out)) {
+      for (Path s : sweeps.toList()) {
+        Path progress = s.resolve("_progress");
+        if (!Files.isDirectory(progress)) {
+          return false;
+        }
+        try (Stream<Path> files = Files.list(progress)) {
+          List<Path> reports = files.filter(p -> p.toString().endsWith(".json")).toList();
+          if (reports.size() < 2) {
+            return false;
+          }
+          for (Path p : reports) {
+            String json = Files.readString(p);
+            long at = Long.parseLong(json.replaceAll(".*\"step\":(\\d+).*", "$1"));
+            if (at < step) {
+              return false;
+            }
+          }
+        }
+      }
+    }
+    return true;
+  }
+}
