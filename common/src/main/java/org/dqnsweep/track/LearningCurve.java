@@ -2,8 +2,10 @@ package org.dqnsweep.track;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
+import java.awt.Font;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.text.DecimalFormat;
 import java.util.List;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
@@ -52,11 +54,13 @@ public final class LearningCurve {
     NumberAxis x = new NumberAxis("agent steps");
     NumberAxis y = new NumberAxis("return");
     y.setAutoRangeIncludesZero(false);
+    y.setAutoRangeMinimumSize(2); // a flat curve (Pong's -21 early on) still gets a readable axis
+    y.setNumberFormatOverride(new DecimalFormat("0.##"));
     XYPlot plot = new XYPlot(data, x, y, renderer);
     plot.setBackgroundPaint(Color.WHITE);
     plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
     plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
-    JFreeChart chart = new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, plot, true);
+    JFreeChart chart = new JFreeChart(title, new Font("SansSerif", Font.BOLD, 13), plot, true);
     chart.setBackgroundPaint(Color.WHITE);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ChartUtils.writeChartAsPNG(out, chart, width, height);
