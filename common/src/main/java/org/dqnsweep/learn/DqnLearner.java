@@ -36,6 +36,7 @@ public final class DqnLearner implements AutoCloseable {
   private final ByteBuffer states;
   private final ByteBuffer nextStates;
   private final ByteBuffer single;
+  private ByteBuffer scoring; // grown on demand by the batch qValues
   private final long[] actions;
   private long updates;
 
@@ -80,6 +81,34 @@ public final class DqnLearner implements AutoCloseable {
   public float[] qValues(byte[] observation) {
     try (NDManager scope = root.newSubManager()) {
       return online.forward(input(scope, single, observation, singleShape), false).toFloatArray();
+    }
+  }
+
+  /**
+   * Q-values of {@code n} observations stored back to back (offline scoring of stored replays); row i holds the
+   * action values of observation i.
+   */
+  public float[][] qValues(byte[] observations, int n) {
+    int bytes = single.capacity();
+    if (observations.length < n * bytes) {
+      throw new IllegalArgumentException(n + " observations need " + n * bytes + " bytes, got " + observations.length);
+    }
+    if (scoring == null || scoring.capacity() < n * bytes) {
+      scoring = aligned(n * bytes);
+    }
+    scoring.clear();
+    scoring.put(observations, 0, n * bytes);
+    scoring.flip();
+    long[] dims = singleShape.getShape().clone();
+    dims[0] = n;
+    try (NDManager scope = root.newSubManager()) {
+      float[] flat = online.forward(scope.create(scoring, new Shape(dims), inputType), false).toFloatArray();
+      int actions = flat.length / n;
+      float[][] q = new float[n][];
+      for (int i = 0; i < n; i++) {
+        q[i] = java.util.Arrays.copyOfRange(flat, i * actions, (i + 1) * actions);
+      }
+      return q;
     }
   }
 
