@@ -85,29 +85,20 @@ public final class SweepJob implements Callable<Integer> {
       System.out.print(SweepPlanner.planTable(sweep, trials));
       return 0;
     }
-    SparkConf conf = new SparkConf().setAppName("dqn-sweep " + sweepId);
-    boolean local = !conf.contains("spark.master");
-    if (local) {
-      int slots = parallel != null ? parallel : Runtime.getRuntime().availableProcessors();
-      // local[N, F]: N trials at once, F attempts per task (Spark's default in local mode is 1: no retries)
-      conf.setMaster("local[" + slots + ",4]")
-          .set("spark.driver.host", "127.0.0.1")
-          .set("spark.driver.bindAddress", "127.0.0.1");
-    } else if (parallel != null) {
+    boolean local = !SparkConfs.submitted();
+    if (!local && parallel != null) {
       throw new ConfigException("--parallel", "only for local mode; on a cluster, executors and spark.task.cpus "
           + "decide how many trials run at once");
     }
+    int slots = parallel != null ? parallel : Runtime.getRuntime().availableProcessors();
+    // local[N, F]: N trials at once, F attempts per task (Spark's default in local mode is 1: no retries)
+    SparkConf conf = SparkConfs.of("dqn-sweep " + sweepId, "local[" + slots + ",4]");
     if (conf.getBoolean("spark.speculation", false)) {
       System.out.println("spark.speculation is on: turned off for this sweep (a speculative copy of a trial would "
           + "train it twice into the same folder)");
     }
-    conf.set("spark.speculation", "false").set("spark.ui.showConsoleProgress", "false");
-
-    // the driver's view of the output FileSystem, with the job's spark.hadoop.* settings (as tasks see them)
-    org.apache.hadoop.conf.Configuration hadoop = new org.apache.hadoop.conf.Configuration();
-    for (scala.Tuple2<String, String> kv : conf.getAllWithPrefix("spark.hadoop.")) {
-      hadoop.set(kv._1(), kv._2());
-    }
+    conf.set("spark.speculation", "false");
+    org.apache.hadoop.conf.Configuration hadoop = SparkConfs.hadoop(conf);
     SweepDriver driver = new SweepDriver(sweep, trials, sweepId, output, hadoop, System.out, progressSeconds);
     List<PlannedTrial> todo = driver.prepare(restart, SweepDriver.planYaml(sweep.name(), sweepId, trials));
     System.out.printf(Locale.ROOT, "sweep %s: %d trials (%d to run) -> %s%n", sweepId, trials.size(), todo.size(),
