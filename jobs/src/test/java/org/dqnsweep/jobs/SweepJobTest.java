@@ -161,6 +161,17 @@ class SweepJobTest {
   }
 
   @Test
+  void anUnreachableTrackingServerIsAnErrorBeforeSparkStarts(@TempDir Path dir) throws IOException {
+    Path spec = spec(dir, "unreachable", "seeds: [1]\n");
+    CliRunner.Run r = CliRunner.run("sweep", spec.toString(), "--output", dir.resolve("out").toString(),
+        "--tracking-uri", "http://127.0.0.1:9");
+    assertEquals(2, r.code(), r.out() + r.err());
+    assertTrue(r.err().contains("cannot reach the MLflow tracking server at http://127.0.0.1:9"), r.err());
+    assertTrue(r.err().contains("--tracking-uri none"), "names the way out: " + r.err());
+    assertFalse(r.out().contains("Spark 4"), "Spark never started: " + r.out());
+  }
+
+  @Test
   void aBadSpecIsRefusedBeforeSparkStarts(@TempDir Path dir) throws IOException {
     Path spec = spec(dir, "bad", """
         grid:
