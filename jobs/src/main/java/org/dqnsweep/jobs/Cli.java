@@ -20,8 +20,13 @@ public final class Cli {
 
   /** Runs the command line and returns its exit code (tests call this instead of {@link #main}). */
   public static int run(String... args) {
+    return execute(new Cli(), args);
+  }
+
+  /** Runs one command (the whole command line, or a job's own main) with the project's error handling. */
+  static int execute(Object command, String... args) {
     Torch.offline();
-    CommandLine cli = new CommandLine(new Cli());
+    CommandLine cli = new CommandLine(command);
     cli.setExecutionExceptionHandler(new Errors());
     return cli.execute(args);
   }

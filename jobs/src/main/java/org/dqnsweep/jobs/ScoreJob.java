@@ -2,7 +2,6 @@ package org.dqnsweep.jobs;
 
 import static org.apache.spark.sql.functions.col;
 
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
@@ -21,8 +20,6 @@ import org.dqnsweep.config.ConfigException;
 import org.dqnsweep.io.HadoopStorage;
 import org.dqnsweep.jobs.score.PartitionScorer;
 import org.dqnsweep.train.Checkpoints;
-import org.dqnsweep.util.Torch;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -57,10 +54,7 @@ public final class ScoreJob implements Callable<Integer> {
 
   /** The spark-submit entry point. */
   public static void main(String[] args) {
-    Torch.offline();
-    CommandLine cli = new CommandLine(new ScoreJob());
-    cli.setExecutionExceptionHandler(new Errors());
-    System.exit(cli.execute(args));
+    System.exit(Cli.execute(new ScoreJob(), args));
   }
 
   @Override

@@ -16,8 +16,6 @@ import org.dqnsweep.jobs.sweep.SweepPlanner;
 import org.dqnsweep.jobs.sweep.SweepSpec;
 import org.dqnsweep.jobs.sweep.SweepTracking;
 import org.dqnsweep.jobs.sweep.TrialOutcome;
-import org.dqnsweep.util.Torch;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -63,10 +61,7 @@ public final class SweepJob implements Callable<Integer> {
 
   /** The spark-submit entry point. */
   public static void main(String[] args) {
-    Torch.offline();
-    CommandLine cli = new CommandLine(new SweepJob());
-    cli.setExecutionExceptionHandler(new Errors());
-    System.exit(cli.execute(args));
+    System.exit(Cli.execute(new SweepJob(), args));
   }
 
   @Override
