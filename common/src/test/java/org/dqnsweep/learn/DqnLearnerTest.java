@@ -18,9 +18,18 @@ import org.dqnsweep.config.NetworkConfig;
 import org.dqnsweep.env.ObservationType;
 import org.dqnsweep.replay.Batch;
 import org.dqnsweep.util.Rng;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class DqnLearnerTest {
+
+  @BeforeAll
+  static void torch() {
+    // the same intra-op thread count (and MKL's non-dynamic threading) as the learner threads below: MKL's
+    // reproducibility mode promises identical bits only for a fixed number of threads, and a thread that never
+    // called Torch.select runs MKL with dynamic threading on every core
+    org.dqnsweep.util.Torch.select("cpu", 1);
+  }
 
   /** Q-values a fake network would output for 3 next states over 2 actions. */
   private static final float[][] NEXT_TARGET = {{1, 5}, {2, -1}, {0.5f, 0.25f}};
