@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "dqn-sweep 0.1.0",
     description = "DQN on Atari: hyperparameter sweeps on Spark, single trials, evaluation, benchmarks.",
-    subcommands = {TrainCommand.class, PlayCommand.class, SweepJob.class, MlflowSyncCommand.class, BenchCommand.class, MlflowUiCommand.class,
+    subcommands = {TrainCommand.class, PlayCommand.class, SweepJob.class, SqlJob.class, MlflowSyncCommand.class, BenchCommand.class, MlflowUiCommand.class,
         CommandLine.HelpCommand.class})
 public final class Cli {
   public static void main(String[] args) {
