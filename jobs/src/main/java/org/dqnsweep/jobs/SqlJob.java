@@ -32,7 +32,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "sql", mixinStandardHelpOptions = true,
     description = {"Run read-only SQL (queries only) over a sweep's tables, as views trials, episodes, "
-        + "train_metrics, evals, transitions (trial_id in each).",
+        + "train_metrics, evals, transitions (sweep_id and trial_id in each).",
         "Example: bin/dqn sql --sweep runs/sweeps/quickstart-1a2b3c4d -f conf/sql/learning_curve.sql"})
 public final class SqlJob implements Callable<Integer> {
   enum Format { table, csv, parquet }
@@ -40,8 +40,8 @@ public final class SqlJob implements Callable<Integer> {
   @Option(names = "--sweep", paramLabel = "DIR", description = "A sweep's output folder, OUTPUT/<sweep_id>.")
   String sweep;
 
-  @Option(names = "--sweeps", paramLabel = "GLOB", description = "Several sweeps, e.g. 'runs/sweeps/*' (quoted): "
-      + "every view gets a sweep_id column, the folder's name.")
+  @Option(names = "--sweeps", paramLabel = "GLOB", description = "Several sweeps, e.g. 'runs/sweeps/*' (quoted); "
+      + "every view has a sweep_id column, the folder's name.")
   String sweeps;
 
   @Option(names = {"-e", "--execute"}, paramLabel = "SQL", description = "The SQL to run.")
@@ -98,7 +98,7 @@ public final class SqlJob implements Callable<Integer> {
     SparkSession spark = running != null ? running.newSession() : SparkSession.builder().config(local(conf))
         .getOrCreate();
     try {
-      SweepViews.register(spark, roots, sweeps != null);
+      SweepViews.register(spark, roots);
       run(spark, statements, hadoop);
       return 0;
     } finally {
@@ -156,8 +156,9 @@ public final class SqlJob implements Callable<Integer> {
         if (!(e instanceof AnalysisException)) {
           throw e; // AnalysisException is checked, but Scala does not declare it
         }
-        throw new ConfigException("sql", label(i, n) + ": " + ((AnalysisException) e).getSimpleMessage() + "\n(the views: "
-            + String.join(", ", SweepViews.TABLES) + "; DESCRIBE <view> lists a view's columns)");
+        String why = ((AnalysisException) e).getSimpleMessage();
+        throw new ConfigException("sql", label(i, n) + ": " + why + "\n(the views: " + String.join(", ",
+            SweepViews.TABLES) + "; DESCRIBE <view> lists a view's columns)");
       }
     }
     if (format == Format.parquet) {
