@@ -21,11 +21,11 @@ public final class SyntheticSweep {
           id %% %1$d AS step,
           pmod(hash(id, 1), 1500) = 0 AS done,
           CAST(pmod(hash(id, 2), 6) AS INT) AS action,
-          CASE WHEN pmod(hash(id, 3), 40) <> 0 THEN 0.0 WHEN pmod(hash(id, 4), 3) = 0 THEN 1.0 ELSE -1.0 END
+          CASE WHEN pmod(hash(id, 3), 40) <> 0 THEN 0D WHEN pmod(hash(id, 4), 3) = 0 THEN 1D ELSE -1D END
             AS raw_reward,
-          GREATEST(0.01, 1.0 - (id %% %1$d) / 100000.0) AS epsilon,
-          pmod(hash(id, 5), 1000) / 1000.0 AS u,
-          pmod(hash(id, 6), 2000) / 1000.0 - 1.0 AS q
+          GREATEST(0.01D, 1D - (id %% %1$d) / 100000D) AS epsilon,
+          pmod(hash(id, 5), 1000) / 1000D AS u,
+          pmod(hash(id, 6), 2000) / 1000D - 1D AS q
         FROM range(%2$d)
         """, perTrial, perTrial * trials));
     steps.createOrReplaceTempView("synth_steps");
@@ -47,7 +47,7 @@ public final class SyntheticSweep {
         WITH games AS (
           SELECT episode, MAX(step) + 1 AS end_step, SUM(raw_reward) AS raw_return, SUM(reward) AS clipped_return,
             COUNT(*) AS length, MIN(epsilon) AS epsilon, 4 * COUNT(*) AS emulator_frames,
-            COUNT(*) / 300.0 AS wall_seconds, CAST(0.0 AS DOUBLE) AS mean10_return, trial_id,
+            COUNT(*) / 300D AS wall_seconds, 0D AS mean10_return, trial_id,
             MAX(episode) OVER (PARTITION BY trial_id) AS last_game
           FROM synth_transitions
           GROUP BY trial_id, episode
