@@ -40,8 +40,9 @@ weighted AS (
 ),
 returns AS (
   SELECT *,
-    SUM(w) OVER (PARTITION BY sweep_id, trial_id, episode, seg ORDER BY step
-        ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING) / POW(gamma, o)
+    -- a running sum backwards: Spark evaluates an UNBOUNDED FOLLOWING frame anew for every row (quadratic)
+    SUM(w) OVER (PARTITION BY sweep_id, trial_id, episode, seg ORDER BY step DESC
+        ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) / POW(gamma, o)
       + POW(gamma, seg_len - o) * COALESCE(SUM(w) OVER (PARTITION BY sweep_id, trial_id, episode ORDER BY seg
         RANGE BETWEEN 1 FOLLOWING AND 1 FOLLOWING), 0)
       AS realized_return
