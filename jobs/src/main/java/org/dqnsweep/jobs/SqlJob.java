@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.AnalysisException;
@@ -166,8 +167,7 @@ public final class SqlJob implements Callable<Integer> {
       System.out.println("wrote " + out);
       return;
     }
-    try (PrintStream target = out == null ? null : new PrintStream(new Path(out).getFileSystem(hadoop)
-        .create(new Path(out), false), true, StandardCharsets.UTF_8)) {
+    try (PrintStream target = out == null ? null : textFile(out, hadoop)) {
       PrintStream print = target != null ? target : System.out;
       for (int i = 0; i < n; i++) {
         if (n > 1) {
@@ -182,6 +182,15 @@ public final class SqlJob implements Callable<Integer> {
         }
       }
     }
+  }
+
+  /** A new text file at {@code path}; on the local disk without Hadoop's .crc file beside it. */
+  private static PrintStream textFile(String path, Configuration hadoop) throws IOException {
+    FileSystem fs = new Path(path).getFileSystem(hadoop);
+    if (fs instanceof LocalFileSystem local) {
+      fs = local.getRawFileSystem();
+    }
+    return new PrintStream(fs.create(new Path(path), false), true, StandardCharsets.UTF_8);
   }
 
   private static String label(int i, int n) {

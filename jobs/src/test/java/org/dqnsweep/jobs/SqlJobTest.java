@@ -16,7 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** bin/dqn sql over one tiny CartPole sweep (2 trials x 600 steps): views, globs, the read-only rule, formats, errors. */
+/** bin/dqn sql over one tiny CartPole sweep (2 trials x 600 steps): views, globs, read-only rule, formats, errors. */
 class SqlJobTest {
   @TempDir static Path dir;
   static Path sweeps;
@@ -90,7 +90,8 @@ class SqlJobTest {
   void everyTableIsAViewWithSweepAndTrialIds() {
     CliRunner.Run r = ok("--sweep", sweep, "--format", "csv", "-e",
         "SELECT (SELECT count(*) FROM transitions), (SELECT count(DISTINCT trial_id) FROM trials),"
-            + " (SELECT count(*) FROM evals), (SELECT min(sweep_id) FROM episodes), (SELECT count(*) FROM train_metrics)");
+            + " (SELECT count(*) FROM evals), (SELECT min(sweep_id) FROM episodes),"
+            + " (SELECT count(*) FROM train_metrics)");
     String sweepId = Path.of(sweep).getFileName().toString();
     assertEquals("1200,2,2," + sweepId + ",12", r.out().strip().lines().reduce((a, b) -> b).orElseThrow(), r.out());
     CliRunner.Run tables = ok("--sweep", sweep, "--format", "csv", "-e", "SHOW TABLES");
@@ -116,7 +117,8 @@ class SqlJobTest {
     Files.move(copy("b-sweep"), copies.resolve("b-sweep"));
     Files.createDirectories(copies.resolve("not-a-sweep"));
     CliRunner.Run r = ok("--sweeps", copies + "/*", "--format", "csv", "-e",
-        "SELECT t.sweep_id, count(*) FROM transitions x JOIN trials t USING (sweep_id, trial_id) GROUP BY 1 ORDER BY 1");
+        "SELECT t.sweep_id, count(*) FROM transitions x JOIN trials t USING (sweep_id, trial_id)"
+            + " GROUP BY 1 ORDER BY 1");
     assertEquals(List.of("sweep_id,count(1)", "a-sweep,1200", "b-sweep,1200"), r.out().strip().lines().toList());
   }
 
@@ -150,16 +152,31 @@ class SqlJobTest {
     Files.writeString(file, "-- a comment; with a semicolon\nSELECT 'a;b' AS s;\n\n" + q + ";\n");
     CliRunner.Run csv = ok("--sweep", sweep, "--format", "csv", "-f", file.toString());
     List<String> lines = csv.out().strip().lines().toList();
-    assertEquals(List.of("-- statement 1 of 2", "s", "a;b", "", "-- statement 2 of 2", "trial_id,learner_lr,agent_steps"),
-        lines.subList(0, 6));
+    assertEquals(List.of("-- statement 1 of 2", "s", "a;b", "", "-- statement 2 of 2",
+        "trial_id,learner_lr,agent_steps"), lines.subList(0, 6));
     assertTrue(lines.get(6).endsWith(",3.0E-4,600"), csv.out());
 
     Path out = dir.resolve("result.parquet");
     ok("--sweep", sweep, "--format", "parquet", "--out", out.toString(), "-e", q);
     assertEquals(2, spark.read().parquet(out.toString()).count());
-    refused("exists; nothing is overwritten", "--sweep", sweep, "--format", "parquet", "--out", out.toString(), "-e", q);
+    refused("exists; nothing is overwritten", "--sweep", sweep, "--format", "parquet", "--out", out.toString(),
+        "-e", q);
     assertEquals(2, spark.read().parquet(out.toString()).count());
     refused("needs --out", "--sweep", sweep, "--format", "parquet", "-e", q);
+
+    Path csvFile = dir.resolve("result.csv");
+    ok("--sweep", sweep, "--format", "csv", "--out", csvFile.toString(), "-e", q);
+    assertEquals(3, Files.readAllLines(csvFile).size(), "header and 2 rows");
+    assertFalse(Files.exists(dir.resolve(".result.csv.crc")));
+    refused("exists", "--sweep", sweep, "--format", "csv", "--out", csvFile.toString(), "-e", q);
+  }
+
+  @Test
+  void benchSqlPrintsItsFigures() {
+    CliRunner.Run r = CliRunner.run("bench", "sql", "--rows", "20000", "--trials", "2", "--runs", "1");
+    assertEquals(0, r.code(), r.out() + r.err());
+    assertTrue(r.out().contains("rows=20000\n"), r.out());
+    assertTrue(r.out().matches("(?s).*\nseconds=[0-9.]+\nrows_per_s=[0-9.]+\n.*"), r.out());
   }
 
   @Test

@@ -40,9 +40,12 @@ public final class SqlBench implements Callable<Integer> {
     List<String> statements = ReadOnlySql.split(Files.readString(file));
     String sql = statements.get(statements.size() - 1);
     Path dir = Files.createTempDirectory("dqn-bench-sql");
-    try (SparkSession spark = SparkSession.builder().master("local[*]").appName("dqn-bench-sql")
-        .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
-        .config("spark.ui.enabled", "false").getOrCreate()) {
+    // a session already running in this JVM (a test's) is borrowed, as bin/dqn sql does
+    SparkSession running = SparkSession.getDefaultSession().getOrElse(() -> null);
+    SparkSession spark = running != null ? running.newSession() : SparkSession.builder().master("local[*]")
+        .appName("dqn-bench-sql").config("spark.driver.host", "127.0.0.1")
+        .config("spark.driver.bindAddress", "127.0.0.1").config("spark.ui.enabled", "false").getOrCreate();
+    try {
       Path sweep = dir.resolve("synthetic");
       SyntheticSweep.write(spark, sweep.toString(), rows, trials, 0.99);
       SweepViews.register(spark, SweepViews.one(sweep.toString(), spark.sparkContext().hadoopConfiguration()));
@@ -66,6 +69,9 @@ public final class SqlBench implements Callable<Integer> {
           Runtime.getRuntime().availableProcessors());
       return 0;
     } finally {
+      if (running == null) {
+        spark.close();
+      }
       TrainBench.deleteTree(dir);
     }
   }

@@ -73,8 +73,8 @@ public final class SweepViews {
   /**
    * Registers the five views over {@code sweeps}. Every view starts with a {@code sweep_id} column, the sweep
    * folder's name, so that one query works over one sweep or several (a trial's id is a hash of its config: the same
-   * trial may be in two sweeps, so joins go by sweep_id and trial_id). A table no trial has written yet (e.g. evals before the first evaluation) is an
-   * empty view with its usual columns, so queries over it still run.
+   * trial may be in two sweeps, so joins go by sweep_id and trial_id). A table no trial has written yet (e.g. evals
+   * before the first evaluation) is an empty view with its usual columns, so queries over it still run.
    */
   public static void register(SparkSession spark, List<Path> sweeps) throws IOException {
     for (String table : TABLES) {
