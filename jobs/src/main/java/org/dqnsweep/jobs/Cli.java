@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "dqn-sweep 0.1.0",
     description = "DQN on Atari: hyperparameter sweeps on Spark, single trials, evaluation, benchmarks.",
-    subcommands = {TrainCommand.class, PlayCommand.class, SweepJob.class, ScoreJob.class, MlflowSyncCommand.class, BenchCommand.class, MlflowUiCommand.class,
+    subcommands = {TrainCommand.class, PlayCommand.class, SweepJob.class, SqlJob.class, ScoreJob.class,
+        MlflowSyncCommand.class, MlflowUiCommand.class, BenchCommand.class,
         CommandLine.HelpCommand.class})
 public final class Cli {
   public static void main(String[] args) {

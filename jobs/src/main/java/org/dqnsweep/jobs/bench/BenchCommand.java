@@ -7,5 +7,6 @@ import picocli.CommandLine.Command;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks; each figure is printed on its own line as name=value.",
-    subcommands = {EnvBench.class, ReplayBench.class, LearnerBench.class, TrainBench.class, SweepBench.class})
+    subcommands = {EnvBench.class, ReplayBench.class, LearnerBench.class, TrainBench.class, SweepBench.class,
+        SqlBench.class})
 public final class BenchCommand {}
