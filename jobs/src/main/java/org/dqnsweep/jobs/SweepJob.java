@@ -103,7 +103,8 @@ public final class SweepJob implements Callable<Integer> {
       return 0;
     }
     String uri = trackingUri(local);
-    try (SweepTracking tracking = uri == null ? null : SweepTracking.open(uri, sweep, sweepId, trials, restart, System.out);
+    try (SweepTracking tracking = uri == null ? null : SweepTracking.open(uri, sweep, sweepId, driver.root(),
+        trials, restart, System.out);
         SparkSession spark = SparkSession.builder().config(conf).getOrCreate()) {
       JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
       System.out.printf(Locale.ROOT, "Spark %s, master %s, application %s%s%n", spark.version(), sc.master(),

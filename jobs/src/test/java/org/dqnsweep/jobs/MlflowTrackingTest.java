@@ -121,6 +121,14 @@ class MlflowTrackingTest {
         String exp = client.getExperimentByName("tracked").orElseThrow().getExperimentId();
         assertEquals(3, client.searchRuns(List.of(exp), "", ViewType.ACTIVE_ONLY, 100).getItems().size());
       }
+      // the same sweep into another output folder is another set of runs, not a continuation of these
+      CliRunner.Run elsewhere = CliRunner.run("sweep", spec(dir, "tracked", 1200).toString(), "--output",
+          dir.resolve("out2").toString(), "--tracking-uri", server.uri());
+      assertEquals(0, elsewhere.code(), elsewhere.out() + elsewhere.err());
+      try (MlflowClient client = auth.newClient()) {
+        String exp = client.getExperimentByName("tracked").orElseThrow().getExperimentId();
+        assertEquals(6, client.searchRuns(List.of(exp), "", ViewType.ACTIVE_ONLY, 100).getItems().size());
+      }
     }
   }
 

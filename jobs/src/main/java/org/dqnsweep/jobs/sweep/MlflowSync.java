@@ -60,7 +60,8 @@ public final class MlflowSync {
     byte[] spec = sweep.exists("spec.yaml") ? read(sweep, "spec.yaml").getBytes(StandardCharsets.UTF_8) : new byte[0];
     Map<String, TrialsTable.Row> rows = TrialsTable.read(conf, root);
     long added = 0;
-    try (SweepTracking tracking = SweepTracking.open(trackingUri, name, sweepId, trials,
+    String output = root.getFileSystem(conf).makeQualified(root).toString();
+    try (SweepTracking tracking = SweepTracking.open(trackingUri, name, sweepId, output, trials,
         Map.of("sweep.name", name, "sweep_id", sweepId), spec, false, out)) {
       MlflowRuns runs = tracking.runs();
       Map<String, String> runIds = tracking.childRunIds();

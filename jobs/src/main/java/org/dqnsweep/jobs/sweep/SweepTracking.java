@@ -44,9 +44,9 @@ public final class SweepTracking implements AutoCloseable {
    * Connects and sets up the experiment, the parent run and every trial's child run; fails with a clear error
    * (before any Spark work) when the server cannot be reached.
    */
-  public static SweepTracking open(String trackingUri, SweepSpec spec, String sweepId, List<PlannedTrial> trials,
-      boolean restart, PrintStream out) {
-    return open(trackingUri, spec.name(), sweepId, trials, parentParams(spec),
+  public static SweepTracking open(String trackingUri, SweepSpec spec, String sweepId, String output,
+      List<PlannedTrial> trials, boolean restart, PrintStream out) {
+    return open(trackingUri, spec.name(), sweepId, output, trials, parentParams(spec),
         spec.canonicalYaml().getBytes(StandardCharsets.UTF_8), restart, out);
   }
 
@@ -55,10 +55,12 @@ public final class SweepTracking implements AutoCloseable {
    *
    * @param parentParams params of the parent run, if it has to be created
    * @param specYaml the spec artifact of the parent run, if it has to be created
+   * @param output the sweep's output folder, qualified ({@code OUTPUT/<sweep_id>})
    * @param restart delete the sweep's earlier runs first (the sweep starts over)
    */
-  static SweepTracking open(String trackingUri, String name, String sweepId, List<PlannedTrial> trials,
-      Map<String, String> parentParams, byte[] specYaml, boolean restart, PrintStream out) {
+  static SweepTracking open(String trackingUri, String name, String sweepId, String output,
+      List<PlannedTrial> trials, Map<String, String> parentParams, byte[] specYaml, boolean restart,
+      PrintStream out) {
     MlflowAuth auth = MlflowAuth.fromEnv(trackingUri);
     MlflowRuns runs = new MlflowRuns(auth);
     String experimentId;
@@ -70,7 +72,8 @@ public final class SweepTracking implements AutoCloseable {
           + e.getMessage() + "): start it (bin/dqn mlflow-ui start), fix MLFLOW_TRACKING_URI, or pass "
           + "--tracking-uri none to run without tracking (bin/dqn mlflow-sync can log the sweep later)");
     }
-    Map<String, String> identity = Map.of("sweep_id", sweepId, "kind", "sweep");
+    // the same sweep written to another output folder is another set of runs (its tables are another run's)
+    Map<String, String> identity = Map.of("sweep_id", sweepId, "kind", "sweep", "output", output);
     MlflowRuns.Found parent = runs.findOrCreate(experimentId, sweepId, identity);
     if (restart && !parent.created()) {
       runs.children(experimentId, parent.runId()).values().forEach(r -> runs.delete(r.getRunId()));
