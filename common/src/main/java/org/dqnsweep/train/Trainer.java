@@ -322,25 +322,25 @@ public final class Trainer implements AutoCloseable {
     return in.readUTF();
   }
 
-  /**
-   * The policy alone (config and learner, no replay or env state), in the checkpoint format that {@link #loadPolicy}
-   * and {@code bin/dqn play} read: the model artifact of a trial.
-   */
-  public void writePolicy(DataOutputStream out) throws IOException {
-    out.writeInt(CHECKPOINT_FORMAT);
-    out.writeUTF(Yaml.write(Configs.toMap(config)));
-    out.writeInt(0); // no counters
-    learner.save(out);
-    out.flush();
-  }
-
-  /** The learner, e.g. to play an evaluation game for a GIF after {@link #run}. */
-  public DqnLearner learner() {
-    return learner;
+  /** The trained policy, owned by this trainer (closed with it), e.g. for a trial's artifacts after {@link #run}. */
+  public Policy policy() {
+    return new Policy(config, learner);
   }
 
   /** A trained policy read from a checkpoint: its config (trainer settings at defaults) and its learner. */
   public record Policy(TrialConfig config, DqnLearner learner) implements AutoCloseable {
+    /**
+     * The policy alone (config and learner, no replay or env state), in the checkpoint format that
+     * {@link #loadPolicy} and {@code bin/dqn play} read: the model artifact of a trial.
+     */
+    public void write(DataOutputStream out) throws IOException {
+      out.writeInt(CHECKPOINT_FORMAT);
+      out.writeUTF(Yaml.write(Configs.toMap(config)));
+      out.writeInt(0); // no counters
+      learner.save(out);
+      out.flush();
+    }
+
     @Override
     public void close() {
       learner.close();

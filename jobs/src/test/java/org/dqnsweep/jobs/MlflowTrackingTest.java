@@ -158,6 +158,14 @@ class MlflowTrackingTest {
       try (MlflowClient client = auth.newClient()) {
         String exp = client.getExperimentByName("outage").orElseThrow().getExperimentId();
         assertPointsMatchTables(client, exp, root);
+        // the artifacts the trials could not upload were rebuilt from the tables and last checkpoints
+        assertTrue(sync.out().contains("uploaded model.bin"), sync.out());
+        for (Run child : client.searchRuns(List.of(exp), "tags.kind = 'trial'", ViewType.ACTIVE_ONLY, 10)
+            .getItems()) {
+          Set<String> files = new MlflowArtifacts(auth).list(child.getInfo().getRunId(), "").stream()
+              .map(MlflowArtifacts.ArtifactFile::path).collect(Collectors.toSet());
+          assertEquals(Set.of("config.yaml", "model.bin", "learning_curve.png"), files);
+        }
       }
       CliRunner.Run twice = CliRunner.run("mlflow-sync", root.toString(), "--tracking-uri", server.uri());
       assertEquals(0, twice.code(), twice.out() + twice.err());

@@ -1,11 +1,13 @@
 package org.dqnsweep.jobs.sweep;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +21,12 @@ import org.dqnsweep.io.HadoopStorage;
 import org.dqnsweep.io.ParquetTable;
 import org.dqnsweep.io.Tables;
 import org.dqnsweep.track.MetricPoint;
+import org.dqnsweep.track.MlflowArtifacts;
+import org.dqnsweep.track.MlflowAuth;
+import org.dqnsweep.track.TrialTracker;
+import org.dqnsweep.train.Checkpoints;
+import org.dqnsweep.train.Trainer;
+import org.dqnsweep.util.Torch;
 import org.dqnsweep.track.MlflowRuns;
 import org.dqnsweep.track.TrackingListener;
 import org.dqnsweep.train.TrialListener;
@@ -27,13 +35,15 @@ import org.mlflow.api.proto.Service.RunStatus;
 /**
  * Makes MLflow hold everything a sweep's tables hold: the experiment, the parent and child runs (created if
  * missing), every metric point (the rows replayed through the same {@link TrackingListener} the trials use,
- * skipping (key, step) pairs the run has) and each finished or failed trial's end status. Running it twice adds
+ * skipping (key, step) pairs the run has), each finished trial's artifacts (rebuilt from its tables and its last
+ * checkpoint) and each finished or failed trial's end status. Running it twice adds
  * nothing; after an outage it adds exactly what was lost.
  */
 public final class MlflowSync {
   private final Configuration conf;
   private final Path root;
   private final PrintStream out;
+  private MlflowAuth auth;
 
   public MlflowSync(Configuration conf, Path sweepRoot, PrintStream out) {
     this.conf = conf;
@@ -43,6 +53,7 @@ public final class MlflowSync {
 
   /** Returns the number of metric points added. */
   public long run(String trackingUri) throws IOException {
+    auth = MlflowAuth.fromEnv(trackingUri);
     HadoopStorage sweep = new HadoopStorage(root, conf);
     if (!sweep.exists("plan.yaml")) {
       throw new ConfigException("SWEEP", root + " holds no plan.yaml: give a sweep's folder, OUTPUT/<sweep_id>");
@@ -71,6 +82,9 @@ public final class MlflowSync {
         runs.logMetrics(runId, missing);
         added += missing.size();
         TrialsTable.Row row = rows.get(t.trialId());
+        if (row != null && row.finished()) {
+          restoreArtifacts(runs, runId, t);
+        }
         if (row != null && runs.run(runId).getStatus() == RunStatus.RUNNING) {
           runs.setTags(runId, Map.of("status", row.status()));
           runs.finish(runId, row.finished());
@@ -85,6 +99,33 @@ public final class MlflowSync {
     }
     out.printf("mlflow-sync %s: %d trials checked, %d metric points added%n", sweepId, trials.size(), added);
     return added;
+  }
+
+  /** Uploads the artifacts a finished trial's run lacks, rebuilt from its tables and its last checkpoint. */
+  private void restoreArtifacts(MlflowRuns runs, String runId, PlannedTrial t) throws IOException {
+    MlflowArtifacts artifacts = new MlflowArtifacts(auth);
+    Set<String> present = new HashSet<>();
+    artifacts.list(runId, "").forEach(f -> present.add(f.path()));
+    if (present.containsAll(TrialArtifacts.names(t.config()))) {
+      return;
+    }
+    HadoopStorage checkpoints = new HadoopStorage(new Path(new Path(root, TrialTask.CHECKPOINTS), t.trialId()), conf);
+    Checkpoints files = new Checkpoints(checkpoints, 1);
+    String latest = files.latest().orElse(null);
+    if (latest == null) {
+      out.printf("  %s: artifacts missing and no checkpoint to rebuild them from%n", t.trialId());
+      return;
+    }
+    try (DataInputStream in = files.open(latest);
+        Trainer.Policy policy = Trainer.loadPolicy(in, Torch.select("cpu", 0))) {
+      String artifactUri = runs.run(runId).getArtifactUri();
+      for (TrialTracker.Artifact a : TrialArtifacts.of(t, policy, conf, root)) {
+        if (!present.contains(a.path())) {
+          artifacts.upload(artifactUri, a.path(), a.bytes());
+          out.printf("  %s: uploaded %s%n", t.trialId(), a.path());
+        }
+      }
+    }
   }
 
   /** The trial's points from its tables that the run does not have. */

@@ -29,18 +29,25 @@ import org.dqnsweep.util.Rng;
 final class TrialArtifacts {
   private TrialArtifacts() {}
 
-  static List<Artifact> of(PlannedTrial trial, TrialConfig config, Trainer trainer, Configuration conf, Path root)
+  /** The names {@link #of} produces for a trial of this config. */
+  static List<String> names(TrialConfig config) {
+    return config.isCartPole() ? List.of("config.yaml", "model.bin", "learning_curve.png")
+        : List.of("config.yaml", "model.bin", "learning_curve.png", "eval.gif");
+  }
+
+  static List<Artifact> of(PlannedTrial trial, Trainer.Policy policy, Configuration conf, Path root)
       throws IOException {
+    TrialConfig config = trial.config();
     List<Artifact> files = new ArrayList<>();
     files.add(new Artifact("config.yaml", Yaml.write(Configs.toMap(config)).getBytes(StandardCharsets.UTF_8)));
     ByteArrayOutputStream model = new ByteArrayOutputStream();
-    trainer.writePolicy(new DataOutputStream(model));
+    policy.write(new DataOutputStream(model));
     files.add(new Artifact("model.bin", model.toByteArray()));
     files.add(new Artifact("learning_curve.png", curve(trial, conf, root)));
     if (!config.isCartPole()) {
       ByteArrayOutputStream gif = new ByteArrayOutputStream();
       try (ScreenRecorder recorder = new ScreenRecorder(gif, 0)) {
-        Evaluator.play(trainer.learner(), config.env(), Rng.derive(config.seed(), "gif").nextLong(), 1,
+        Evaluator.play(policy.learner(), config.env(), Rng.derive(config.seed(), "gif").nextLong(), 1,
             config.exploration().evalEpsilon(), recorder);
       }
       files.add(new Artifact("eval.gif", gif.toByteArray()));

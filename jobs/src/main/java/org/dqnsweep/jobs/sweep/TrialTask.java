@@ -103,7 +103,7 @@ final class TrialTask implements Function<PlannedTrial, TrialOutcome> {
       TrialResult result = trainer.run();
       if (tracker != null) {
         tags.put("status", TrialOutcome.FINISHED);
-        tracker.finish(true, tags, TrialArtifacts.of(trial, config, trainer, conf, root), FLUSH_DEADLINE);
+        tracker.finish(true, tags, TrialArtifacts.of(trial, trainer.policy(), conf, root), FLUSH_DEADLINE);
       }
       return new TrialOutcome(trial.trialId(), TrialOutcome.FINISHED, device.device().toString(),
           device.gpuAddress(), device.note(), result, "", attempt);
