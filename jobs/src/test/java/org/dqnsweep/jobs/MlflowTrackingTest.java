@@ -32,21 +32,10 @@ class MlflowTrackingTest {
   private static final Configuration CONF = new Configuration();
 
   private static Path spec(Path dir, String name, long steps) throws IOException {
-    Path f = dir.resolve(name + ".yaml");
-    Files.writeString(f, """
-        name: %s
-        base:
-          env: {game: cartpole, frame_stack: 1}
-          network: {type: mlp, hidden: [32]}
-          learner: {batch_size: 32, learn_start_agent_steps: 200, target_sync_every_updates: 50}
-          exploration: {schedule: linear, end: 0.05, decay_agent_steps: 400}
-          replay: {capacity: 5000}
-          trainer: {max_agent_steps: %d, eval_every_agent_steps: 500, eval_episodes: 2,
-                    checkpoint_every_agent_steps: 500, progress_every_agent_steps: 100}
+    return TinySweeps.write(dir, name, TinySweeps.cartPoleBase(steps, 500, 500), """
         grid:
           learner.lr: [1.0e-3, 3.0e-4]
-        """.formatted(name, steps));
-    return f;
+        """);
   }
 
   private static Path sweepRoot(Path out) throws IOException {

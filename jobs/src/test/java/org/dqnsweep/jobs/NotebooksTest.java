@@ -38,17 +38,7 @@ class NotebooksTest {
   @BeforeAll
   static void sweep() throws IOException {
     server = MlflowTestServer.start();
-    Path spec = dir.resolve("nb.yaml");
-    Files.writeString(spec, """
-        name: nb
-        base:
-          env: {game: cartpole, frame_stack: 1}
-          network: {type: mlp, hidden: [32]}
-          learner: {batch_size: 32, learn_start_agent_steps: 200, target_sync_every_updates: 50}
-          exploration: {schedule: linear, end: 0.05, decay_agent_steps: 400}
-          replay: {capacity: 5000}
-          trainer: {max_agent_steps: 1500, eval_every_agent_steps: 500, eval_episodes: 2,
-                    checkpoint_every_agent_steps: 500, progress_every_agent_steps: 100}
+    Path spec = TinySweeps.write(dir, "nb", TinySweeps.cartPoleBase(1500, 500, 500), """
         grid:
           learner.lr: [1.0e-3, 3.0e-4]
           exploration:

@@ -25,18 +25,7 @@ class SqlJobTest {
 
   @BeforeAll
   static void sweep() throws IOException {
-    Path spec = dir.resolve("sqljob.yaml");
-    Files.writeString(spec, """
-        name: sqljob
-        base:
-          seed: 1
-          env: {game: cartpole, frame_stack: 1}
-          network: {type: mlp, hidden: [16]}
-          learner: {batch_size: 32, learn_start_agent_steps: 200, target_sync_every_updates: 50}
-          exploration: {schedule: linear, start: 1.0, end: 0.05, decay_agent_steps: 400}
-          replay: {capacity: 1000}
-          trainer: {max_agent_steps: 600, eval_every_agent_steps: 0, eval_episodes: 2,
-                    checkpoint_every_agent_steps: 300, progress_every_agent_steps: 100}
+    Path spec = TinySweeps.write(dir, "sqljob", TinySweeps.cartPoleBase(600, 300, 0), """
         grid:
           learner.lr: [1.0e-3, 3.0e-4]
         seeds: [1]

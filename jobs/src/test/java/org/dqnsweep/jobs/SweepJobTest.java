@@ -22,23 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Local-mode sweeps end to end: the tables, exactly-once rows under injected faults, reruns. */
 class SweepJobTest {
-  /** A CartPole trial small enough for a test: 600 agent steps, learning from step 200, checkpoints every 200. */
-  private static final String BASE = """
-      base:
-        seed: 1
-        env: {game: cartpole, frame_stack: 1}
-        network: {type: mlp, hidden: [32]}
-        learner: {batch_size: 32, learn_start_agent_steps: 200, target_sync_every_updates: 50}
-        exploration: {schedule: linear, start: 1.0, end: 0.05, decay_agent_steps: 400}
-        replay: {capacity: 2000}
-        trainer: {max_agent_steps: 600, eval_every_agent_steps: 0, eval_episodes: 2,
-                  checkpoint_every_agent_steps: 200, progress_every_agent_steps: 100}
-      """;
-
+  /** 600 agent steps, checkpoints every 200. */
   private static Path spec(Path dir, String name, String rest) throws IOException {
-    Path f = dir.resolve(name + ".yaml");
-    Files.writeString(f, "name: " + name + "\n" + BASE + rest);
-    return f;
+    return TinySweeps.write(dir, name, TinySweeps.cartPoleBase(600, 200, 0), rest);
   }
 
   private static SparkSession reader() {

@@ -90,18 +90,7 @@ class TrackingAuthTest {
 
   @Test
   void theTokenIsSentOnEveryRequestAndWrittenNowhere(@TempDir Path dir) throws Exception {
-    Path spec = dir.resolve("auth.yaml");
-    Files.writeString(spec, """
-        name: auth
-        base:
-          env: {game: cartpole, frame_stack: 1}
-          network: {type: mlp, hidden: [16]}
-          learner: {batch_size: 16, learn_start_agent_steps: 100}
-          replay: {capacity: 1000}
-          trainer: {max_agent_steps: 400, eval_every_agent_steps: 0, eval_episodes: 1,
-                    checkpoint_every_agent_steps: 200, progress_every_agent_steps: 100}
-        seeds: [1]
-        """);
+    Path spec = TinySweeps.write(dir, "auth", TinySweeps.cartPoleBase(400, 200, 0), "seeds: [1]\n");
     Path out = dir.resolve("out");
     try (MlflowTestServer server = MlflowTestServer.start(); RecordingProxy proxy = new RecordingProxy(server.uri())) {
       List<String> command = new ArrayList<>();

@@ -14,6 +14,7 @@ import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.example.data.Group;
 import org.dqnsweep.io.ParquetTable;
+import org.dqnsweep.jobs.TinySweeps;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,16 +29,7 @@ class SweepClusterIT {
 
   @Test
   void sweepRunsOnTheClusterWithGpuSharesAndRetries(@TempDir Path dir) throws Exception {
-    String grid = """
-        name: cluster
-        base:
-          env: {game: cartpole, frame_stack: 1}
-          network: {type: mlp, hidden: [32]}
-          learner: {batch_size: 32, learn_start_agent_steps: 200, target_sync_every_updates: 50}
-          exploration: {schedule: linear, end: 0.05, decay_agent_steps: 400}
-          replay: {capacity: 2000}
-          trainer: {max_agent_steps: 600, eval_every_agent_steps: 0, eval_episodes: 2,
-                    checkpoint_every_agent_steps: 200, progress_every_agent_steps: 100}
+    String grid = "name: cluster\n" + TinySweeps.cartPoleBase(600, 200, 0) + """
         grid:
           learner.lr: [1.0e-3, 3.0e-4]
         seeds: [1, 2]
