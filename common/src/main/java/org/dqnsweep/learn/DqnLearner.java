@@ -96,13 +96,10 @@ public final class DqnLearner implements AutoCloseable {
     if (scoring == null || scoring.capacity() < n * bytes) {
       scoring = aligned(n * bytes);
     }
-    scoring.clear();
-    scoring.put(observations, 0, n * bytes);
-    scoring.flip();
     long[] dims = singleShape.getShape().clone();
     dims[0] = n;
     try (NDManager scope = root.newSubManager()) {
-      float[] flat = online.forward(scope.create(scoring, new Shape(dims), inputType), false).toFloatArray();
+      float[] flat = online.forward(input(scope, scoring, observations, new Shape(dims)), false).toFloatArray();
       int actions = flat.length / n;
       float[][] q = new float[n][];
       for (int i = 0; i < n; i++) {
@@ -187,9 +184,10 @@ public final class DqnLearner implements AutoCloseable {
     return slice.slice().order(ByteOrder.nativeOrder());
   }
 
+  /** {@code shape}'s worth of {@code data}, copied into a reusable direct buffer and handed to the engine. */
   private NDArray input(NDManager scope, ByteBuffer buffer, byte[] data, Shape shape) {
     buffer.clear();
-    buffer.put(data, 0, buffer.capacity());
+    buffer.put(data, 0, (int) shape.size() * inputType.getNumOfBytes());
     buffer.flip();
     return scope.create(buffer, shape, inputType);
   }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -20,7 +19,6 @@ import org.slf4j.Logger;
  * deadline. Points lost to an outage are restored from the Parquet tables by {@code bin/dqn mlflow-sync}.
  */
 public final class AsyncBatcher implements AutoCloseable {
-  static final int MAX_METRICS_PER_BATCH = 1000;
   private static final Logger LOG = LoggerFactory.getLogger(AsyncBatcher.class);
 
   private final String runId;
@@ -79,10 +77,10 @@ public final class AsyncBatcher implements AutoCloseable {
             continue;
           }
           batch.add(first);
-          queue.drainTo(batch, MAX_METRICS_PER_BATCH - 1);
+          queue.drainTo(batch, MlflowRuns.MAX_ENTRIES - 1);
         }
         try {
-          sender.send(runId, batch, Map.of(), Map.of());
+          sender.logMetrics(runId, batch);
           sent.addAndGet(batch.size());
           batch.clear();
           backoffMillis = 250;

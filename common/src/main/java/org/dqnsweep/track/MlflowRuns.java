@@ -142,6 +142,7 @@ public final class MlflowRuns implements BatchSender, AutoCloseable {
   }
 
   /** Logs metric points, 1000 per request. */
+  @Override
   public void logMetrics(String runId, List<MetricPoint> points) {
     for (int i = 0; i < points.size(); i += MAX_ENTRIES) {
       List<Metric> batch = new ArrayList<>();
@@ -150,17 +151,6 @@ public final class MlflowRuns implements BatchSender, AutoCloseable {
             .setTimestamp(p.timestampMillis()).build());
       }
       client.logBatch(runId, batch, List.of(), List.of());
-    }
-  }
-
-  @Override
-  public void send(String runId, List<MetricPoint> metrics, Map<String, String> params, Map<String, String> tags) {
-    logMetrics(runId, metrics);
-    if (!params.isEmpty()) {
-      logParams(runId, params);
-    }
-    if (!tags.isEmpty()) {
-      setTags(runId, tags);
     }
   }
 

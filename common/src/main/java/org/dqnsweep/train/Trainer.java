@@ -376,7 +376,8 @@ public final class Trainer implements AutoCloseable {
     return step;
   }
 
-  static int argMax(float[] q) {
+  /** The index of the largest value (the first on ties): the greedy action. */
+  public static int argMax(float[] q) {
     int best = 0;
     for (int a = 1; a < q.length; a++) {
       if (q[a] > q[best]) {

@@ -23,12 +23,9 @@ public final class MlflowSyncCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    String uri = trackingUri != null ? trackingUri : System.getenv("MLFLOW_TRACKING_URI");
-    if (uri == null || uri.isBlank()) {
-      uri = MlflowUiCommand.startEmbedded();
-    }
-    if (!uri.startsWith("http://") && !uri.startsWith("https://")) {
-      throw new ConfigException("--tracking-uri", "'" + uri + "' is not an http(s) URI of a tracking server");
+    String uri = MlflowUiCommand.trackingUri(trackingUri, true);
+    if (uri == null) {
+      throw new ConfigException("--tracking-uri", "mlflow-sync logs to a tracking server: give its URI, not none");
     }
     new MlflowSync(new Configuration(), new Path(sweep), System.out).run(uri);
     return 0;

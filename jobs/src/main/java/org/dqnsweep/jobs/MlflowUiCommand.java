@@ -30,10 +30,31 @@ public final class MlflowUiCommand implements Callable<Integer> {
   Integer port;
 
   /**
+   * The tracking server a command uses: {@code option}, else MLFLOW_TRACKING_URI, else (with {@code startLocal})
+   * the local server, started if needed; null for {@code none}, or when nothing is given and no local server is
+   * wanted.
+   */
+  static String trackingUri(String option, boolean startLocal) throws IOException, InterruptedException {
+    String uri = option != null ? option : System.getenv("MLFLOW_TRACKING_URI");
+    if (uri == null || uri.isBlank()) {
+      return startLocal ? startEmbedded() : null;
+    }
+    if (uri.equals("none")) {
+      return null;
+    }
+    if (!uri.startsWith("http://") && !uri.startsWith("https://")) {
+      throw new ConfigException("--tracking-uri", "'" + uri + "' is not an http(s) URI: the Java client talks to "
+          + "a tracking server (it cannot write a local ./mlruns folder); start one with bin/dqn mlflow-ui start, "
+          + "or pass none");
+    }
+    return uri;
+  }
+
+  /**
    * Starts the local server, or finds it running, and returns its URL: the embedded default tracking URI of
    * {@code bin/dqn sweep}. The server keeps running after the sweep, for comparing runs in the UI.
    */
-  static String startEmbedded() throws IOException, InterruptedException {
+  private static String startEmbedded() throws IOException, InterruptedException {
     Path script = Venv.home().resolve("scripts/mlflow-server");
     Process p = new ProcessBuilder(script.toString(), "start").redirectError(ProcessBuilder.Redirect.INHERIT).start();
     String url = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();

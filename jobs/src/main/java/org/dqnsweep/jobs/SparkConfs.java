@@ -8,7 +8,7 @@ import scala.Tuple2;
  * The Spark settings every job shares: the master spark-submit gives, else embedded local mode on the loopback
  * interface; Spark's console progress bar off (the jobs print their own progress).
  */
-final class SparkConfs {
+public final class SparkConfs {
   private SparkConfs() {}
 
   /** Whether spark-submit (or the caller's spark.master) chose a master. */
@@ -28,7 +28,7 @@ final class SparkConfs {
   }
 
   /** The driver's Hadoop settings with the job's {@code spark.hadoop.*} ones, as tasks see them. */
-  static Configuration hadoop(SparkConf conf) {
+  public static Configuration hadoop(SparkConf conf) {
     Configuration hadoop = new Configuration();
     for (Tuple2<String, String> kv : conf.getAllWithPrefix("spark.hadoop.")) {
       hadoop.set(kv._1(), kv._2());

@@ -102,7 +102,12 @@ public final class SweepJob implements Callable<Integer> {
       System.out.println("every trial is finished; --restart runs the sweep again from scratch");
       return 0;
     }
-    String uri = trackingUri(local);
+    String uri = MlflowUiCommand.trackingUri(trackingUri, local);
+    String given = trackingUri != null ? trackingUri : System.getenv("MLFLOW_TRACKING_URI");
+    if (uri == null && (given == null || given.isBlank())) { // only on a cluster: locally the local server starts
+      System.out.println("MLflow: no MLFLOW_TRACKING_URI or --tracking-uri on a cluster: not tracking (log the "
+          + "sweep later with bin/dqn mlflow-sync OUTPUT/<sweep_id>)");
+    }
     try (SweepTracking tracking = uri == null ? null : SweepTracking.open(uri, sweep, sweepId, driver.root(),
         trials, restart, System.out);
         SparkSession spark = SparkSession.builder().config(conf).getOrCreate()) {
@@ -119,27 +124,5 @@ public final class SweepJob implements Callable<Integer> {
       boolean anyFinished = finished > 0 || todo.size() < trials.size();
       return anyFinished ? 0 : 1;
     }
-  }
-
-  /** The MLflow server to use, or null for none. */
-  private String trackingUri(boolean local) throws java.io.IOException, InterruptedException {
-    String uri = trackingUri != null ? trackingUri : System.getenv("MLFLOW_TRACKING_URI");
-    if (uri == null || uri.isBlank()) {
-      if (!local) {
-        System.out.println("MLflow: no MLFLOW_TRACKING_URI or --tracking-uri on a cluster: not tracking (log the "
-            + "sweep later with bin/dqn mlflow-sync OUTPUT/<sweep_id>)");
-        return null;
-      }
-      return MlflowUiCommand.startEmbedded();
-    }
-    if (uri.equals("none")) {
-      return null;
-    }
-    if (!uri.startsWith("http://") && !uri.startsWith("https://")) {
-      throw new ConfigException("--tracking-uri", "'" + uri + "' is not an http(s) URI: the Java client talks to "
-          + "a tracking server (it cannot write a local ./mlruns folder); start one with bin/dqn mlflow-ui start, "
-          + "or pass none");
-    }
-    return uri;
   }
 }

@@ -108,12 +108,7 @@ public final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row
       for (int i = 0; i < n; i++) {
         Row r = keys.get(i);
         int action = r.getAs("action");
-        int greedy = 0;
-        for (int a = 1; a < q[i].length; a++) {
-          if (q[i][a] > q[i][greedy]) {
-            greedy = a;
-          }
-        }
+        int greedy = Trainer.argMax(q[i]);
         out.add(RowFactory.create(r.getAs("episode"), r.getAs("step"), action, q[i], (double) q[i][greedy],
             (double) q[i][action], greedy));
       }

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -178,10 +180,11 @@ public final class SweepDriver {
     String msg = String.valueOf(e.getMessage());
     int cause = msg.lastIndexOf("): ");
     String line = (cause >= 0 ? msg.substring(cause + 3) : msg).lines().findFirst().orElse(msg).trim();
-    String prefix = msg.contains("failed") && msg.contains("times") ? msg.lines().findFirst().orElse("") : "";
-    String task = prefix.replaceAll(".*(Task \\S+ in stage \\S+ failed \\d+ times).*", "$1");
-    return (task.equals(prefix) ? "" : task + ": ") + line;
+    Matcher attempts = TASK_FAILED.matcher(msg.lines().findFirst().orElse(""));
+    return (attempts.find() ? attempts.group() + ": " : "") + line;
   }
+
+  private static final Pattern TASK_FAILED = Pattern.compile("Task \\S+ in stage \\S+ failed \\d+ times");
 
   private String ended(TrialOutcome o, PlannedTrial t) {
     if (o.result() == null) {

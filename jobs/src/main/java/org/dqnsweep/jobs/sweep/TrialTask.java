@@ -14,7 +14,7 @@ import org.apache.spark.api.java.function.Function;
 import org.slf4j.LoggerFactory;
 import org.slf4j.Logger;
 import org.dqnsweep.config.TrialConfig;
-import org.dqnsweep.config.Yaml;
+import org.dqnsweep.jobs.SparkConfs;
 import org.dqnsweep.io.HadoopStorage;
 import org.dqnsweep.io.ParquetSink;
 import org.dqnsweep.track.MlflowAuth;
@@ -24,7 +24,6 @@ import org.dqnsweep.train.Listeners;
 import org.dqnsweep.train.Trainer;
 import org.dqnsweep.train.TrialListener;
 import org.dqnsweep.train.TrialResult;
-import scala.Tuple2;
 
 /**
  * The body of one Spark task: trains one trial into the sweep's folder, resuming from its last checkpoint when a
@@ -66,10 +65,10 @@ final class TrialTask implements Function<PlannedTrial, TrialOutcome> {
   public TrialOutcome call(PlannedTrial trial) throws IOException {
     TaskContext task = TaskContext.get();
     int attempt = task == null ? 0 : task.attemptNumber();
-    Configuration conf = hadoopConf();
+    // Hadoop settings as the driver sees them: the executor's defaults plus the job's spark.hadoop.*
+    Configuration conf = SparkEnv.get() == null ? new Configuration() : SparkConfs.hadoop(SparkEnv.get().conf());
     Path root = new Path(sweepRoot);
-    TrialConfig config = TrialConfig.parse(Yaml.parse(trial.configYaml(), trial.trialId()), trial.trialId(),
-        List.of());
+    TrialConfig config = trial.config();
     TaskDevice device = TaskDevice.select(task);
     LOG.info("trial {} attempt {}: {} with {} thread(s) ({})", trial.trialId(), attempt, device.device(),
         device.threads(), device.note());
@@ -125,17 +124,5 @@ final class TrialTask implements Function<PlannedTrial, TrialOutcome> {
         tracker.close();
       }
     }
-  }
-
-  /** Hadoop settings as the driver sees them: the executor's defaults plus the job's {@code spark.hadoop.*}. */
-  private static Configuration hadoopConf() {
-    Configuration conf = new Configuration();
-    SparkEnv env = SparkEnv.get();
-    if (env != null) {
-      for (Tuple2<String, String> kv : env.conf().getAllWithPrefix("spark.hadoop.")) {
-        conf.set(kv._1(), kv._2());
-      }
-    }
-    return conf;
   }
 }

@@ -14,7 +14,6 @@ import org.apache.parquet.example.data.Group;
 import org.apache.parquet.schema.MessageType;
 import org.dqnsweep.config.Configs;
 import org.dqnsweep.config.TrialConfig;
-import org.dqnsweep.config.Yaml;
 import org.dqnsweep.io.ParquetTable;
 import org.dqnsweep.io.Tables;
 import org.dqnsweep.train.TrialResult;
@@ -52,8 +51,7 @@ final class TrialsTable {
     column(types, values, "stop_reason", String.class, r == null ? null : r.stopReason());
     column(types, values, "error", String.class, o.error());
     column(types, values, "attempt", Long.class, (long) o.attempt());
-    TrialConfig config = TrialConfig.parse(Yaml.parse(trial.configYaml(), trial.trialId()), trial.trialId(),
-        List.of());
+    TrialConfig config = trial.config();
     for (Map.Entry<String, Object> e : Configs.flatten(Configs.toMap(config)).entrySet()) {
       Object v = e.getValue();
       String name = e.getKey().replace('.', '_');
