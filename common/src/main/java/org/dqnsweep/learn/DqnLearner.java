@@ -38,6 +38,7 @@ public final class DqnLearner implements AutoCloseable {
   private final ByteBuffer single;
   private ByteBuffer scoring; // grown on demand by the batch qValues
   private final long[] actions;
+  private final NDArray[] leaves; // this update's autograd leaves of the online parameters
   private long updates;
 
   /** Loss and diagnostics of one update. */
@@ -75,6 +76,7 @@ public final class DqnLearner implements AutoCloseable {
     this.nextStates = aligned(bytes * config.batchSize());
     this.single = aligned(bytes);
     this.actions = new long[config.batchSize()];
+    this.leaves = new NDArray[online.parameters().size()];
   }
 
   /** Q-values of one observation (for acting). */
@@ -131,7 +133,7 @@ public final class DqnLearner implements AutoCloseable {
       // (or break) trials sharing an executor JVM; PyTorch's grad mode itself is per thread.
       JniUtils.setGradMode(true);
       try {
-        NDArray q = online.forward(s, true).gather(a, 1).reshape(actions.length);
+        NDArray q = online.forwardForUpdate(s, leaves, scope).gather(a, 1).reshape(actions.length);
         NDArray td = q.sub(y);
         NDArray loss = "huber".equals(config.loss()) ? huber(td, (float) config.huberDelta()).mean() : td.square().mean();
         JniUtils.backward((PtNDArray) loss, (PtNDArray) loss.onesLike(), false, false);
@@ -139,7 +141,11 @@ public final class DqnLearner implements AutoCloseable {
       } finally {
         JniUtils.setGradMode(false);
       }
-      adam.step(online.parameters());
+      NDArray[] grads = new NDArray[leaves.length];
+      for (int i = 0; i < grads.length; i++) {
+        grads[i] = leaves[i].getGradient();
+      }
+      adam.step(online.parameters(), grads);
     }
     updates++;
     return stats;

@@ -1,5 +1,6 @@
 package org.dqnsweep.nn;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -13,13 +14,17 @@ import ai.djl.nn.ParallelBlock;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import org.dqnsweep.config.NetworkConfig;
 import org.dqnsweep.env.ObservationType;
 import org.dqnsweep.util.FloatIo;
@@ -35,6 +40,7 @@ public final class QNetwork {
   private final List<Parameter> params = new ArrayList<>();
   private final List<String> names = new ArrayList<>();
   private final ParameterStore store;
+  private final LeafStore leafStore;
 
   /**
    * @param manager long-lived manager that owns the parameters (its device is the network's)
@@ -55,6 +61,7 @@ public final class QNetwork {
       params.add(p.getValue());
     }
     this.store = new ParameterStore(manager, false);
+    this.leafStore = new LeafStore(manager);
     initialize(init);
   }
 
@@ -126,6 +133,46 @@ public final class QNetwork {
   /** Q-values {@code [batch, actions]} for a batch of observations. */
   public NDArray forward(NDArray observations, boolean training) {
     return block.forward(store, new NDList(observations), training).singletonOrThrow();
+  }
+
+  /**
+   * Q-values for a gradient step, taking each parameter as a fresh autograd leaf that shares the parameter's
+   * memory; {@code leaves[i]} receives parameter i's leaf, which holds the gradient after backward. This is what
+   * PyTorch does after {@code zero_grad(set_to_none=True)}: backward hands over a new gradient instead of adding
+   * it into a kept one that must then be zeroed (two passes over every weight per update, the dense layer's 6 MB
+   * among them). The leaves and their gradients belong to {@code scope}.
+   */
+  public NDArray forwardForUpdate(NDArray observations, NDArray[] leaves, NDManager scope) {
+    for (int i = 0; i < params.size(); i++) {
+      NDArray leaf = JniUtils.detachGradient((PtNDArray) params.get(i).getArray());
+      leaf.attach(scope);
+      JniUtils.attachGradient((PtNDArray) leaf, true);
+      leaves[i] = leaf;
+      leafStore.leaves.put(params.get(i), leaf);
+    }
+    try {
+      return block.forward(leafStore, new NDList(observations), true).singletonOrThrow();
+    } finally {
+      leafStore.leaves.clear();
+    }
+  }
+
+  /** Serves the parameters of one update as the leaves {@link #forwardForUpdate} made for them. */
+  private static final class LeafStore extends ParameterStore {
+    final Map<Parameter, NDArray> leaves = new IdentityHashMap<>();
+
+    LeafStore(NDManager manager) {
+      super(manager, false);
+    }
+
+    @Override
+    public NDArray getValue(Parameter parameter, Device device, boolean training) {
+      NDArray leaf = leaves.get(parameter);
+      if (leaf == null) {
+        throw new IllegalStateException("no leaf for parameter " + parameter.getName());
+      }
+      return leaf;
+    }
   }
 
   public List<Parameter> parameters() {

@@ -51,6 +51,7 @@ class SweepClusterIT {
           "--conf", "spark.driver.extraJavaOptions=-Dai.djl.offline=true",
           "--conf", "spark.executor.extraJavaOptions=-Dai.djl.offline=true",
           "--conf", "spark.executorEnv.MKL_CBWR=AUTO,STRICT",
+          "--conf", "spark.executorEnv.GLIBC_TUNABLES=" + System.getenv("GLIBC_TUNABLES"),
           "--class", "org.dqnsweep.jobs.SweepJob", cluster.fatJar().toString(),
           spec.toString(), "--output", out.toString(), "--progress-seconds", "2"), Duration.ofMinutes(8));
       assertEquals(0, r.exitCode(), r::output);
