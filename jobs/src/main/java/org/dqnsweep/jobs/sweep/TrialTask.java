@@ -24,6 +24,7 @@ import org.dqnsweep.train.Listeners;
 import org.dqnsweep.train.Trainer;
 import org.dqnsweep.train.TrialListener;
 import org.dqnsweep.train.TrialResult;
+import org.dqnsweep.util.Torch;
 
 /**
  * The body of one Spark task: trains one trial into the sweep's folder, resuming from its last checkpoint when a
@@ -72,6 +73,7 @@ final class TrialTask implements Function<PlannedTrial, TrialOutcome> {
     TaskDevice device = TaskDevice.select(task);
     LOG.info("trial {} attempt {}: {} with {} thread(s) ({})", trial.trialId(), attempt, device.device(),
         device.threads(), device.note());
+    Torch.mallocHint(device.device()).ifPresent(LOG::warn);
 
     HadoopStorage checkpoints = new HadoopStorage(new Path(new Path(root, CHECKPOINTS), trial.trialId()), conf);
     boolean resume = new Checkpoints(checkpoints, 1).latest().isPresent();
