@@ -38,7 +38,6 @@ public final class DqnLearner implements AutoCloseable {
   private final ByteBuffer single;
   private ByteBuffer scoring; // grown on demand by the batch qValues
   private final long[] actions;
-  private final NDArray[] leaves; // this update's autograd leaves of the online parameters
   private long updates;
 
   /** Loss and diagnostics of one update. */
@@ -76,7 +75,6 @@ public final class DqnLearner implements AutoCloseable {
     this.nextStates = aligned(bytes * config.batchSize());
     this.single = aligned(bytes);
     this.actions = new long[config.batchSize()];
-    this.leaves = new NDArray[online.parameters().size()];
   }
 
   /** Q-values of one observation (for acting). */
@@ -131,6 +129,7 @@ public final class DqnLearner implements AutoCloseable {
           config.doubleDqn() ? online.forward(next, false) : null, rewards, dones, (float) config.gamma());
       // Autograd on this thread only: DJL's GradientCollector allows one per process, which would serialize
       // (or break) trials sharing an executor JVM; PyTorch's grad mode itself is per thread.
+      NDArray[] leaves = new NDArray[online.parameters().size()]; // filled by forwardForUpdate
       JniUtils.setGradMode(true);
       try {
         NDArray q = online.forwardForUpdate(s, leaves, scope).gather(a, 1).reshape(actions.length);

@@ -15,6 +15,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.example.data.Group;
 import org.dqnsweep.io.ParquetTable;
 import org.dqnsweep.jobs.TinySweeps;
+import org.dqnsweep.util.Torch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,7 +52,7 @@ class SweepClusterIT {
           "--conf", "spark.driver.extraJavaOptions=-Dai.djl.offline=true",
           "--conf", "spark.executor.extraJavaOptions=-Dai.djl.offline=true",
           "--conf", "spark.executorEnv.MKL_CBWR=AUTO,STRICT",
-          "--conf", "spark.executorEnv.GLIBC_TUNABLES=" + System.getenv("GLIBC_TUNABLES"),
+          "--conf", "spark.executorEnv.GLIBC_TUNABLES=" + Torch.MALLOC_TUNABLES,
           "--class", "org.dqnsweep.jobs.SweepJob", cluster.fatJar().toString(),
           spec.toString(), "--output", out.toString(), "--progress-seconds", "2"), Duration.ofMinutes(8));
       assertEquals(0, r.exitCode(), r::output);
