@@ -3,11 +3,13 @@
 
 One step: uint8 [32, stack, 84, 84] states and next states scaled to [0, 1], Nature CNN online forward, target
 forward without gradient, Q(s, a) gathered, target r + gamma * max Q_target(s') * (1 - done), Huber loss
-(delta 1), backward, Adam (lr 1e-4). Prints train_step_ms and act_ms lines (name=value).
+(delta 1), backward, Adam (lr 1e-4). Prints train_step_ms and act_ms lines (name=value); with --serve it stays up
+and times as many steps as each stdin line asks, so the Java bench can alternate with it round by round.
 
 Needs torch==2.7.1 (the libtorch DJL's natives are built from); bin/dqn installs it into .venv on first use.
 """
 import argparse
+import sys
 import time
 
 import torch
@@ -32,6 +34,8 @@ def main() -> None:
     p.add_argument("--steps", type=int, default=200)
     p.add_argument("--acts", type=int, default=1000)
     p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--serve", action="store_true",
+                   help="after warm-up print 'ready', then answer stdin lines 'train N' / 'act N' with timings")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
@@ -55,23 +59,33 @@ def main() -> None:
         opt.step()
         loss.item()
 
-    for _ in range(max(10, a.steps // 10)):
-        step()
-    t0 = time.perf_counter()
-    for _ in range(a.steps):
-        step()
-    train_ms = (time.perf_counter() - t0) * 1000 / a.steps
-
     one = s[:1]
-    with torch.no_grad():
-        for _ in range(50):
-            online(one.float() / 255.0).argmax(1).item()
+
+    def time_train(n: int) -> float:
         t0 = time.perf_counter()
-        for _ in range(a.acts):
-            online(one.float() / 255.0).argmax(1).item()
-    act_ms = (time.perf_counter() - t0) * 1000 / a.acts
-    print(f"train_step_ms={train_ms:.3f}")
-    print(f"act_ms={act_ms:.4f}")
+        for _ in range(n):
+            step()
+        return (time.perf_counter() - t0) * 1000 / n
+
+    def time_act(n: int) -> float:
+        with torch.no_grad():
+            t0 = time.perf_counter()
+            for _ in range(n):
+                online(one.float() / 255.0).argmax(1).item()
+        return (time.perf_counter() - t0) * 1000 / n
+
+    time_train(max(10, a.steps // 10))
+    time_act(50)
+    if not a.serve:
+        print(f"train_step_ms={time_train(a.steps):.3f}")
+        print(f"act_ms={time_act(a.acts):.4f}")
+        return
+    # Serve mode: the caller alternates its own timing with ours, round by round, in one warm process.
+    print("ready", flush=True)
+    for line in sys.stdin:
+        what, n = line.split()
+        value = time_train(int(n)) if what == "train" else time_act(int(n))
+        print(f"{what}_{'step_' if what == 'train' else ''}ms={value:.4f}", flush=True)
 
 
 if __name__ == "__main__":

@@ -61,6 +61,81 @@ public final class Venv {
   }
 
   /**
+   * Starts {@code scripts/<script>} as a server that answers one stdin line with one stdout line, once it has
+   * printed {@code ready}: for references that must stay warm while a benchmark alternates with them.
+   */
+  public static Server startScript(String script, String... args) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(python().toString());
+    cmd.add(home().resolve("scripts").resolve(script).toString());
+    cmd.addAll(List.of(args));
+    try {
+      Path err = Files.createTempFile("dqn-python", ".err");
+      Server server = new Server(new ProcessBuilder(cmd).redirectError(err.toFile()).start(), err,
+          String.join(" ", cmd));
+      server.expect("ready");
+      return server;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot run " + String.join(" ", cmd), e);
+    }
+  }
+
+  /** A running script from {@link #startScript}; closing it ends its stdin and waits for it. */
+  public static final class Server implements AutoCloseable {
+    private final Process process;
+    private final Path err;
+    private final String command;
+    private final java.io.BufferedReader out;
+    private final java.io.PrintStream in;
+
+    private Server(Process process, Path err, String command) {
+      this.process = process;
+      this.err = err;
+      this.command = command;
+      this.out = process.inputReader(StandardCharsets.UTF_8);
+      this.in = new java.io.PrintStream(process.getOutputStream(), true, StandardCharsets.UTF_8);
+    }
+
+    /** Sends one request line and returns the {@code name=value} figure of the reply line. */
+    public double ask(String request, String name) {
+      in.println(request);
+      return figure(expect(name + "="), name);
+    }
+
+    private String expect(String prefix) {
+      try {
+        String line = out.readLine();
+        if (line == null || !line.startsWith(prefix)) {
+          process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+          throw new IllegalStateException(command + (line == null ? " ended" : " answered '" + line + "'")
+              + " where '" + prefix + "' was expected:\n" + Files.readString(err));
+        }
+        return line;
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read from " + command, e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for " + command, e);
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      in.close();
+      try {
+        if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+          process.destroyForcibly();
+        }
+      } catch (InterruptedException e) {
+        process.destroyForcibly();
+        Thread.currentThread().interrupt();
+      } finally {
+        Files.deleteIfExists(err);
+      }
+    }
+  }
+
+  /**
    * Installs {@code requirement} into the venv unless {@code module} already imports: for heavy tools needed only
    * by optional commands (torch for {@code --reference}), kept out of the test set-up.
    */

@@ -1,8 +1,11 @@
 package org.dqnsweep.jobs.bench;
 
 import ai.djl.Device;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.dqnsweep.config.LearnerConfig;
 import org.dqnsweep.config.NetworkConfig;
@@ -23,23 +26,28 @@ import picocli.CommandLine.Option;
 @Command(name = "learner", mixinStandardHelpOptions = true,
     description = "Time a DQN train step and an act on the Nature CNN; --reference compares with PyTorch eager.")
 public final class LearnerBench implements Callable<Integer> {
+  private static final int MAX_WARM_UP_SECONDS = 120;
+
   @Option(names = "--batch", defaultValue = "32", description = "Batch size (default: ${DEFAULT-VALUE}).")
   int batchSize;
 
   @Option(names = "--stack", defaultValue = "4", description = "Frames per state (default: ${DEFAULT-VALUE}).")
   int stack;
 
-  @Option(names = "--steps", defaultValue = "200", description = "Timed train steps (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--steps", defaultValue = "50", description = "Timed train steps per round (default: ${DEFAULT-VALUE}).")
   int steps;
 
-  @Option(names = "--acts", defaultValue = "1000", description = "Timed acts (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--acts", defaultValue = "200", description = "Timed acts per round (default: ${DEFAULT-VALUE}).")
   int acts;
 
-  @Option(names = "--rounds", defaultValue = "3", description = "Rounds, alternating with the reference; medians are reported (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--rounds", defaultValue = "21", description = "Rounds, each timing ours then the reference in one warm process; medians are reported (default: ${DEFAULT-VALUE}).")
   int rounds;
 
   @Option(names = "--threads", defaultValue = "0", description = "PyTorch intra-op threads, 0 = all cores (default: ${DEFAULT-VALUE}).")
   int threads;
+
+  @Option(names = "--jit-quiet-s", defaultValue = "3", description = "Warm up until the JIT has compiled nothing for this many seconds (at most " + MAX_WARM_UP_SECONDS + " s); 0 = --steps / 10 steps only (default: ${DEFAULT-VALUE}).")
+  int jitQuietSeconds;
 
   @Option(names = "--reference", description = "Also time the same step in PyTorch eager (installs torch 2.7.1 into .venv on first use, about 3 GB).")
   boolean reference;
@@ -75,13 +83,15 @@ public final class LearnerBench implements Callable<Integer> {
     double[] refAct = new double[rounds];
     double[] ratio = new double[rounds];
     try (DqnLearner learner = new DqnLearner(config, NetworkConfig.NATURE, new int[] {stack, 84, 84},
-        ObservationType.UINT8, 6, Device.cpu(), 1)) {
+        ObservationType.UINT8, 6, Device.cpu(), 1);
+        Venv.Server pytorch = reference ? Venv.startScript("learner_reference.py", "--serve", "--batch",
+            Integer.toString(batchSize), "--stack", Integer.toString(stack), "--steps", Integer.toString(steps),
+            "--threads", Integer.toString(threadCount)) : null) {
       byte[] obs = java.util.Arrays.copyOf(batch.states, stack * 84 * 84);
-      for (int i = 0; i < Math.max(10, steps / 10); i++) {
-        learner.update(batch);
-        learner.qValues(obs);
-      }
+      warmUp(learner, batch, obs);
+      CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
       for (int r = 0; r < rounds; r++) {
+        long compiled = jit.getTotalCompilationTime();
         long t0 = System.nanoTime();
         for (int i = 0; i < steps; i++) {
           learner.update(batch);
@@ -92,13 +102,16 @@ public final class LearnerBench implements Callable<Integer> {
           learner.qValues(obs);
         }
         act[r] = (System.nanoTime() - t1) / 1e6 / acts;
-        if (reference) { // right after ours, so both see the same machine
-          String out = Venv.runScript("learner_reference.py", "--batch", Integer.toString(batchSize), "--stack",
-              Integer.toString(stack), "--steps", Integer.toString(steps), "--acts", Integer.toString(acts),
-              "--threads", Integer.toString(threadCount));
-          refTrain[r] = Venv.figure(out, "train_step_ms");
-          refAct[r] = Venv.figure(out, "act_ms");
+        compiled = jit.getTotalCompilationTime() - compiled;
+        if (pytorch != null) { // right after ours, so both see the same machine
+          refTrain[r] = pytorch.ask("train " + steps, "train_step_ms");
+          refAct[r] = pytorch.ask("act " + acts, "act_ms");
           ratio[r] = train[r] / refTrain[r];
+          System.out.printf(Locale.ROOT, "# round %d: train %.2f ms (PyTorch %.2f, ratio %.3f), act %.3f ms (PyTorch %.3f), JIT %d ms%n",
+              r + 1, train[r], refTrain[r], ratio[r], act[r], refAct[r], compiled);
+        } else {
+          System.out.printf(Locale.ROOT, "# round %d: train %.2f ms, act %.3f ms, JIT %d ms%n", r + 1, train[r], act[r],
+              compiled);
         }
       }
       f.print("train_step_ms", Figures.median(train));
@@ -130,6 +143,37 @@ public final class LearnerBench implements Callable<Integer> {
     System.out.printf("%nNature CNN, batch %d of %dx84x84 uint8, %d PyTorch thread(s) on CPU: a train step takes %.2f ms,"
         + " an act %.3f ms.%n", batchSize, stack, threadCount, trainMs, actMs);
     return 0;
+  }
+
+  /**
+   * Runs updates and acts until the JIT has stopped compiling for {@code --jit-quiet-s}. At 30 ms a step, hot
+   * methods reach the compile thresholds slowly, and a compiler thread working during a round takes a core from
+   * PyTorch's two; a long run pays that once, so no round should.
+   */
+  private void warmUp(DqnLearner learner, Batch batch, byte[] obs) {
+    CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+    long start = System.nanoTime();
+    long compiledMs = jit.getTotalCompilationTime();
+    long quietSince = start;
+    int done = 0;
+    while (true) {
+      for (int i = 0; i < 10; i++) {
+        learner.update(batch);
+        learner.qValues(obs);
+      }
+      done += 10;
+      long now = System.nanoTime();
+      if (jit.getTotalCompilationTime() != compiledMs) {
+        compiledMs = jit.getTotalCompilationTime();
+        quietSince = now;
+      }
+      boolean quiet = now - quietSince >= jitQuietSeconds * 1_000_000_000L;
+      if (quiet && done >= Math.max(10, steps / 10) || now - start > MAX_WARM_UP_SECONDS * 1_000_000_000L) {
+        System.out.printf(Locale.ROOT, "# warm-up: %d steps in %.1f s, JIT compile time %d ms%s%n", done,
+            (now - start) / 1e9, compiledMs, quiet ? "" : ", still compiling after " + MAX_WARM_UP_SECONDS + " s");
+        return;
+      }
+    }
   }
 
   static double rssMb() throws java.io.IOException {

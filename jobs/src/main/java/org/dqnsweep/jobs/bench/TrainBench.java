@@ -1,9 +1,12 @@
 package org.dqnsweep.jobs.bench;
 
 import ai.djl.Device;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.dqnsweep.config.TrialConfig;
 import org.dqnsweep.env.Env;
@@ -21,8 +24,10 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code dqn bench train}: the whole training loop on a config, end to end, against the bound its parts allow:
- * measured separately in the same process, an env step, an act, a replay sample and a train step give
- * 1 / (env + greedy share * act + (sample + train) / train_every) agent steps per second.
+ * an env step, an act, a replay sample and a train step, each timed alone in the same process, give
+ * 1 / (env + greedy share * act + (sample + train) / train_every) agent steps per second. The timed steps run in
+ * segments; after each one the loop pauses (inside a listener call) while the parts are timed, so every segment
+ * is compared with parts measured on the same machine state, and the figures are medians over segments.
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
     description = "Agent steps/s of the training loop once learning runs, and how close it gets to its parts' bound.")
@@ -30,125 +35,200 @@ public final class TrainBench implements Callable<Integer> {
   @Option(names = "--config", required = true, description = "Trial config, e.g. conf/trials/pong-seed.yaml.")
   Path config;
 
-  @Option(names = "--steps", defaultValue = "3000", description = "Timed agent steps after learning starts (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--steps", defaultValue = "3000", description = "Timed agent steps after the warm-up (default: ${DEFAULT-VALUE}).")
   long steps;
+
+  @Option(names = "--segments", defaultValue = "5", description = "Timed segments, each followed by a timing of the parts (default: ${DEFAULT-VALUE}).")
+  int segments;
 
   @Option(names = "--learn-start", defaultValue = "2000", description = "Agent steps before learning, replacing the config's (default: ${DEFAULT-VALUE}).")
   long learnStart;
+
+  @Option(names = "--warm-up-steps", defaultValue = "1000", description = "Agent steps with learning before the timed ones, so the JIT has compiled the update path (default: ${DEFAULT-VALUE}).")
+  long warmUpSteps;
 
   @Option(names = "--set", description = "Override a setting: key.path=value (repeatable).")
   List<String> overrides = new ArrayList<>();
 
   @Override
   public Integer call() throws Exception {
+    if (segments < 1 || steps < segments) {
+      throw new IllegalArgumentException("--steps (" + steps + ") must be at least --segments (" + segments
+          + "), which must be at least 1");
+    }
     List<String> sets = new ArrayList<>(overrides);
+    long from = learnStart + warmUpSteps;
     sets.add("learner.learn_start_agent_steps=" + learnStart);
-    sets.add("trainer.max_agent_steps=" + (learnStart + steps));
+    sets.add("trainer.max_agent_steps=" + (from + steps));
     sets.add("trainer.eval_episodes=0");
     sets.add("trainer.checkpoint_every_agent_steps=0");
-    sets.add("trainer.progress_every_agent_steps=" + (learnStart + steps));
+    sets.add("trainer.progress_every_agent_steps=" + (from + steps));
     TrialConfig trial = TrialConfig.load(config, sets);
     Device device = Torch.select(trial.trainer().device(), trial.trainer().threads());
 
-    Timer timer = new Timer(learnStart);
     Path dir = java.nio.file.Files.createTempDirectory("dqn-bench-train");
-    try (Trainer trainer = new Trainer(trial, device, new LocalStorage(dir), false, timer)) {
+    try (Parts parts = new Parts(trial, device, from + steps);
+        Trainer trainer = new Trainer(trial, device, new LocalStorage(dir),
+            false, new Probe(from, steps / segments, segments, parts))) {
       trainer.run();
+      report(parts.results, trial.learner().trainEveryAgentSteps());
     } finally {
       deleteTree(dir);
     }
-    double achieved = steps / ((timer.end - timer.start) / 1e9);
-    double greedy = 1 - timer.epsilonSum / steps;
+    return 0;
+  }
 
-    // The parts, alone.
-    double envMs;
-    double actMs;
-    double sampleMs;
-    double trainMs;
-    try (Env env = Envs.make(trial.env(), 7, true)) {
-      Rng rng = new Rng(3);
-      env.reset();
-      int n = 2000;
+  private void report(List<Segment> results, int every) {
+    double[] achieved = results.stream().mapToDouble(s -> 1000 / s.loopMs).toArray();
+    double[] bound = results.stream().mapToDouble(s -> 1000 / s.boundMs(every)).toArray();
+    double[] efficiency = results.stream().mapToDouble(s -> s.boundMs(every) / s.loopMs).toArray();
+    for (int i = 0; i < results.size(); i++) {
+      Segment s = results.get(i);
+      System.out.printf(Locale.ROOT, "# segment %d: %.1f steps/s, bound %.1f (env %.3f, act %.3f, sample %.3f, "
+              + "train %.2f ms; greedy %.2f), efficiency %.3f, JIT %d ms%n", i + 1, achieved[i], bound[i], s.envMs,
+          s.actMs, s.sampleMs, s.trainMs, s.greedy, efficiency[i], s.jitMs);
+    }
+    Figures f = new Figures(System.out);
+    f.print("train_agent_steps_per_s", Figures.median(achieved));
+    f.print("learner_bound_steps_per_s", Figures.median(bound));
+    f.print("loop_efficiency", Figures.median(efficiency));
+    f.print("env_step_ms", Figures.median(results.stream().mapToDouble(s -> s.envMs).toArray()));
+    f.print("act_ms", Figures.median(results.stream().mapToDouble(s -> s.actMs).toArray()));
+    f.print("sample_ms", Figures.median(results.stream().mapToDouble(s -> s.sampleMs).toArray()));
+    f.print("train_step_ms", Figures.median(results.stream().mapToDouble(s -> s.trainMs).toArray()));
+    f.print("greedy_share", Figures.median(results.stream().mapToDouble(s -> s.greedy).toArray()));
+    f.print("jit_ms_while_timed", results.stream().mapToLong(s -> s.jitMs).sum());
+    System.out.printf(Locale.ROOT, "%n%s: %d agent steps with learning in %d segments ran at %.0f steps/s (median); "
+            + "their parts allow %.0f: efficiency %.3f.%n", config, steps, results.size(),
+        Figures.median(achieved), Figures.median(bound), Figures.median(efficiency));
+  }
+
+  /** One timed segment of the loop and the parts timed right after it. */
+  private record Segment(double loopMs, double greedy, long jitMs, double envMs, double actMs, double sampleMs,
+      double trainMs) {
+    double boundMs(int trainEvery) {
+      return envMs + greedy * actMs + (sampleMs + trainMs) / trainEvery;
+    }
+  }
+
+  /** Times the loop segment by segment; between segments it pauses the loop and has the parts timed. */
+  private static final class Probe implements TrialListener {
+    private final CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+    private final long from;
+    private final long segmentSteps;
+    private final int segments;
+    private final Parts parts;
+    private long start;
+    private long jitStart;
+    private long count;
+    private double epsilonSum;
+
+    Probe(long from, long segmentSteps, int segments, Parts parts) {
+      this.from = from;
+      this.segmentSteps = segmentSteps;
+      this.segments = segments;
+      this.parts = parts;
+    }
+
+    @Override
+    public void onStart(long step) {
+      if (from == 0) {
+        begin();
+      }
+    }
+
+    @Override
+    public void onTransition(Transition t) { // steps count from 0: step `from` is the first one timed
+      if (t.step() == from - 1) {
+        begin();
+      }
+      if (t.step() < from || parts.results.size() == segments) {
+        return;
+      }
+      count++;
+      epsilonSum += t.epsilon();
+      if (count == segmentSteps) {
+        double loopMs = (System.nanoTime() - start) / 1e6 / count;
+        long jitMs = jit.getTotalCompilationTime() - jitStart;
+        parts.time(loopMs, 1 - epsilonSum / count, jitMs);
+        begin();
+      }
+    }
+
+    private void begin() {
+      count = 0;
+      epsilonSum = 0;
+      jitStart = jit.getTotalCompilationTime();
+      start = System.nanoTime();
+    }
+  }
+
+  /** The loop's parts, alone: their own env, replay buffer (filled as the run's would be) and learner. */
+  private static final class Parts implements AutoCloseable {
+    private static final int ENV_STEPS = 500;
+    private static final int REPEATS = 100;
+    final List<Segment> results = new ArrayList<>();
+    private final Env env;
+    private final FrameReplayBuffer replay;
+    private final Batch batch;
+    private final DqnLearner learner;
+    private final byte[] obs;
+    private final Rng rng = new Rng(3);
+
+    Parts(TrialConfig trial, Device device, long fill) {
+      env = Envs.make(trial.env(), 7, true);
+      int stack = trial.isCartPole() ? 1 : trial.env().frameStack();
+      obs = env.reset().clone();
+      int frame = obs.length / stack;
+      replay = new FrameReplayBuffer(trial.replay().capacity(), frame, stack);
+      replay.startEpisode(obs, obs.length - frame, 0, 0);
+      int n = (int) Math.min(trial.replay().capacity() - 1, fill);
+      for (int i = 1; i <= n; i++) {
+        obs[obs.length - 1 - (i % frame)] = (byte) i;
+        replay.append(rng.nextInt(env.actionCount()), 0, 0, i % 1000 == 0, obs, obs.length - frame, i);
+      }
+      batch = new Batch(trial.learner().batchSize(), stack, frame);
+      learner = new DqnLearner(trial.learner(), trial.network(), env.observationShape(), env.observationType(),
+          env.actionCount(), device, 1);
+      for (int i = 0; i < 10; i++) { // first calls allocate
+        replay.sample(rng, batch);
+        learner.update(batch);
+        learner.qValues(obs);
+      }
+    }
+
+    void time(double loopMs, double greedy, long jitMs) {
       long t0 = System.nanoTime();
-      for (int i = 0; i < n; i++) {
+      for (int i = 0; i < ENV_STEPS; i++) {
         if (env.step(rng.nextInt(env.actionCount())).done()) {
           env.reset();
         }
       }
-      envMs = (System.nanoTime() - t0) / 1e6 / n;
-      int stack = trial.isCartPole() ? 1 : trial.env().frameStack();
-      int frame = env.observation().length / stack;
-      FrameReplayBuffer replay = new FrameReplayBuffer(trial.replay().capacity(), frame, stack);
-      byte[] obs = env.reset().clone();
-      replay.startEpisode(obs, obs.length - frame, 0, 0);
-      int fill = (int) Math.min(trial.replay().capacity() - 1, learnStart + steps);
-      for (int i = 1; i <= fill; i++) {
-        obs[obs.length - 1 - (i % frame)] = (byte) i;
-        replay.append(rng.nextInt(env.actionCount()), 0, 0, i % 1000 == 0, obs, obs.length - frame, i);
+      double envMs = (System.nanoTime() - t0) / 1e6 / ENV_STEPS;
+      long t1 = System.nanoTime();
+      for (int i = 0; i < REPEATS; i++) {
+        learner.qValues(obs);
       }
-      Batch batch = new Batch(trial.learner().batchSize(), stack, frame);
-      try (DqnLearner learner = new DqnLearner(trial.learner(), trial.network(), env.observationShape(),
-          env.observationType(), env.actionCount(), device, 1)) {
-        for (int i = 0; i < 20; i++) {
-          replay.sample(rng, batch);
-          learner.update(batch);
-          learner.qValues(obs);
-        }
-        int k = 200;
-        long t1 = System.nanoTime();
-        for (int i = 0; i < k; i++) {
-          learner.qValues(obs);
-        }
-        actMs = (System.nanoTime() - t1) / 1e6 / k;
-        long t2 = System.nanoTime();
-        for (int i = 0; i < k; i++) {
-          replay.sample(rng, batch);
-        }
-        sampleMs = (System.nanoTime() - t2) / 1e6 / k;
-        long t3 = System.nanoTime();
-        for (int i = 0; i < k; i++) {
-          learner.update(batch);
-        }
-        trainMs = (System.nanoTime() - t3) / 1e6 / k;
+      double actMs = (System.nanoTime() - t1) / 1e6 / REPEATS;
+      long t2 = System.nanoTime();
+      for (int i = 0; i < REPEATS; i++) {
+        replay.sample(rng, batch);
       }
-    }
-    int every = trial.learner().trainEveryAgentSteps();
-    double boundMs = envMs + greedy * actMs + (sampleMs + trainMs) / every;
-    double bound = 1000 / boundMs;
-    Figures f = new Figures(System.out);
-    f.print("train_agent_steps_per_s", achieved);
-    f.print("learner_bound_steps_per_s", bound);
-    f.print("loop_efficiency", achieved / bound);
-    f.print("env_step_ms", envMs);
-    f.print("act_ms", actMs);
-    f.print("sample_ms", sampleMs);
-    f.print("train_step_ms", trainMs);
-    f.print("greedy_share", greedy);
-    System.out.printf("%n%s: %d agent steps with learning ran at %.0f steps/s; its parts allow %.0f (env %.3f ms + "
-            + "%.0f%% greedy x act %.3f ms + (sample %.3f + train %.3f ms) / %d).%n", config, steps, achieved, bound,
-        envMs, greedy * 100, actMs, sampleMs, trainMs, every);
-    return 0;
-  }
-
-  /** Times the agent steps after learning starts and averages epsilon over them. */
-  private static final class Timer implements TrialListener {
-    private final long from;
-    long start;
-    long end;
-    double epsilonSum;
-
-    Timer(long from) {
-      this.from = from;
+      double sampleMs = (System.nanoTime() - t2) / 1e6 / REPEATS;
+      long t3 = System.nanoTime();
+      for (int i = 0; i < REPEATS; i++) {
+        learner.update(batch);
+      }
+      double trainMs = (System.nanoTime() - t3) / 1e6 / REPEATS;
+      results.add(new Segment(loopMs, greedy, jitMs, envMs, actMs, sampleMs, trainMs));
     }
 
     @Override
-    public void onTransition(Transition t) {
-      if (t.step() == from) {
-        start = System.nanoTime();
-      }
-      if (t.step() >= from) {
-        epsilonSum += t.epsilon();
-        end = System.nanoTime();
+    public void close() throws Exception {
+      try {
+        env.close();
+      } finally {
+        learner.close();
       }
     }
   }
