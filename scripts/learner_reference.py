@@ -74,7 +74,7 @@ def main() -> None:
                 online(one.float() / 255.0).argmax(1).item()
         return (time.perf_counter() - t0) * 1000 / n
 
-    time_train(max(10, a.steps // 10))
+    time_train(max(50, a.steps // 10))
     time_act(50)
     if not a.serve:
         print(f"train_step_ms={time_train(a.steps):.3f}")
