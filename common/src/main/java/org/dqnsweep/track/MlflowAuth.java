@@ -104,8 +104,8 @@ public final class MlflowAuth {
 
   /**
    * A new mlflow-client on this server. Its HTTP client has no connect or read timeout (a server that accepts
-   * but never answers blocks the caller), retries any 4xx/5xx answer up to 3 attempts in all, and throws
-   * {@code MlflowClientException} at once on a refused connection.
+   * but never answers blocks the caller; {@link MlflowRuns} bounds each call), retries any 4xx/5xx answer up to 3
+   * attempts in all, and throws {@code MlflowClientException} at once on a refused connection.
    */
   public MlflowClient newClient() {
     return new MlflowClient(hostCreds());

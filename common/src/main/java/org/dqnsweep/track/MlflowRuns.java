@@ -1,11 +1,19 @@
 package org.dqnsweep.track;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.mlflow.api.proto.Service.CreateRun;
 import org.mlflow.api.proto.Service.Experiment;
 import org.mlflow.api.proto.Service.Metric;
@@ -16,6 +24,7 @@ import org.mlflow.api.proto.Service.RunStatus;
 import org.mlflow.api.proto.Service.RunTag;
 import org.mlflow.api.proto.Service.ViewType;
 import org.mlflow.tracking.MlflowClient;
+import org.mlflow.tracking.MlflowClientException;
 import org.mlflow.tracking.MlflowHttpException;
 
 /**
@@ -31,22 +40,71 @@ public final class MlflowRuns implements BatchSender, AutoCloseable {
   /** MLflow's longest param value. */
   static final int MAX_PARAM_LENGTH = 6000;
 
+  /** Longest wait for one REST call; the mlflow-client itself has no read timeout. */
+  static final Duration DEADLINE = Duration.ofSeconds(60);
+
   private final MlflowClient client;
+  private final String trackingUri;
+  private final Duration deadline;
+  private final ExecutorService calls = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "mlflow-call");
+    t.setDaemon(true); // a call stuck on a silent server must not keep the JVM alive
+    return t;
+  });
 
   public MlflowRuns(MlflowAuth auth) {
+    this(auth, DEADLINE);
+  }
+
+  MlflowRuns(MlflowAuth auth, Duration deadline) {
     this.client = auth.newClient();
+    this.trackingUri = auth.trackingUri();
+    this.deadline = deadline;
+  }
+
+  private void send(String what, Runnable request) {
+    call(what, () -> {
+      request.run();
+      return null;
+    });
+  }
+
+  /**
+   * Runs one mlflow-client call on a helper thread and waits at most the deadline, so that a server which accepts
+   * connections but never answers fails the caller with a clear error instead of blocking it forever.
+   */
+  private <T> T call(String what, Callable<T> request) {
+    Future<T> reply = calls.submit(request);
+    try {
+      return reply.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      reply.cancel(true);
+      throw new MlflowClientException("the MLflow server at " + trackingUri + " did not answer " + what + " within "
+          + deadline.toSeconds() + " s: check that it is up and not overloaded (its log), or that nothing between "
+          + "here and it swallows requests");
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new MlflowClientException(what + " failed: " + e.getCause(), e.getCause());
+    } catch (InterruptedException e) {
+      reply.cancel(true);
+      Thread.currentThread().interrupt();
+      throw new MlflowClientException("interrupted while waiting for MLflow's answer to " + what, e);
+    }
   }
 
   /** The experiment's id, created if it does not exist yet (another driver may create it at the same time). */
   public String experiment(String name) {
-    var found = client.getExperimentByName(name);
+    var found = call("getExperimentByName", () -> client.getExperimentByName(name));
     if (found.isPresent()) {
       return found.get().getExperimentId();
     }
     try {
-      return client.createExperiment(name);
+      return call("createExperiment", () -> client.createExperiment(name));
     } catch (MlflowHttpException e) {
-      return client.getExperimentByName(name).map(Experiment::getExperimentId).orElseThrow(() -> e);
+      return call("getExperimentByName", () -> client.getExperimentByName(name)).map(Experiment::getExperimentId)
+          .orElseThrow(() -> e);
     }
   }
 
@@ -59,14 +117,15 @@ public final class MlflowRuns implements BatchSender, AutoCloseable {
     StringBuilder filter = new StringBuilder();
     identity.forEach((k, v) -> filter.append(filter.length() == 0 ? "" : " and ").append("tags.`").append(k)
         .append("` = '").append(v.replace("'", "\\'")).append("'"));
-    List<Run> runs = client.searchRuns(List.of(experimentId), filter.toString(), ViewType.ACTIVE_ONLY, 2).getItems();
+    List<Run> runs = call("searchRuns", () -> client.searchRuns(List.of(experimentId), filter.toString(),
+        ViewType.ACTIVE_ONLY, 2)).getItems();
     if (!runs.isEmpty()) {
       return new Found(runs.get(0).getInfo(), false);
     }
     CreateRun.Builder request = CreateRun.newBuilder().setExperimentId(experimentId).setRunName(name)
         .setStartTime(System.currentTimeMillis());
     identity.forEach((k, v) -> request.addTags(RunTag.newBuilder().setKey(k).setValue(v)));
-    return new Found(client.createRun(request.build()), true);
+    return new Found(call("createRun", () -> client.createRun(request.build())), true);
   }
 
   /** A run and whether {@link #findOrCreate} made it. */
@@ -78,7 +137,7 @@ public final class MlflowRuns implements BatchSender, AutoCloseable {
 
   /** Deletes a run (MLflow keeps it in its trash until garbage-collected). */
   public void delete(String runId) {
-    client.deleteRun(runId);
+    send("deleteRun", () -> client.deleteRun(runId));
   }
 
   /** Child runs of a parent, by their {@code trial_id} tag. */
@@ -87,9 +146,10 @@ public final class MlflowRuns implements BatchSender, AutoCloseable {
     String filter = "tags.`mlflow.parentRunId` = '" + parentRunId + "'";
     String token = null;
     do {
-      var page = token == null
+      String pageToken = token;
+      var page = call("searchRuns", () -> pageToken == null
           ? client.searchRuns(List.of(experimentId), filter, ViewType.ACTIVE_ONLY, 1000)
-          : client.searchRuns(List.of(experimentId), filter, ViewType.ACTIVE_ONLY, 1000, List.of(), token);
+          : client.searchRuns(List.of(experimentId), filter, ViewType.ACTIVE_ONLY, 1000, List.of(), pageToken));
       for (Object item : page.getItems()) {
         Run r = (Run) item;
         r.getData().getTagsList().stream().filter(t -> t.getKey().equals("trial_id")).findFirst()
@@ -103,7 +163,7 @@ public final class MlflowRuns implements BatchSender, AutoCloseable {
   /** Logs params the run does not have yet (a param cannot change once logged), 100 per request. */
   public void logParams(String runId, Map<String, String> params) {
     Set<String> existing = new HashSet<>();
-    client.getRun(runId).getData().getParamsList().forEach(p -> existing.add(p.getKey()));
+    call("getRun", () -> client.getRun(runId)).getData().getParamsList().forEach(p -> existing.add(p.getKey()));
     List<Param> todo = new ArrayList<>();
     params.forEach((k, v) -> {
       if (!existing.contains(k)) {
@@ -112,7 +172,8 @@ public final class MlflowRuns implements BatchSender, AutoCloseable {
       }
     });
     for (int i = 0; i < todo.size(); i += MAX_PARAMS) {
-      client.logBatch(runId, List.of(), todo.subList(i, Math.min(todo.size(), i + MAX_PARAMS)), List.of());
+      List<Param> part = todo.subList(i, Math.min(todo.size(), i + MAX_PARAMS));
+      send("logBatch", () -> client.logBatch(runId, List.of(), part, List.of()));
     }
   }
 
@@ -120,12 +181,14 @@ public final class MlflowRuns implements BatchSender, AutoCloseable {
     List<RunTag> all = new ArrayList<>();
     tags.forEach((k, v) -> all.add(RunTag.newBuilder().setKey(k).setValue(v).build()));
     for (int i = 0; i < all.size(); i += MAX_TAGS) {
-      client.logBatch(runId, List.of(), List.of(), all.subList(i, Math.min(all.size(), i + MAX_TAGS)));
+      List<RunTag> part = all.subList(i, Math.min(all.size(), i + MAX_TAGS));
+      send("logBatch", () -> client.logBatch(runId, List.of(), List.of(), part));
     }
   }
 
   public void finish(String runId, boolean ok) {
-    client.setTerminated(runId, ok ? RunStatus.FINISHED : RunStatus.FAILED, System.currentTimeMillis());
+    long end = System.currentTimeMillis();
+    send("setTerminated", () -> client.setTerminated(runId, ok ? RunStatus.FINISHED : RunStatus.FAILED, end));
   }
 
   /** The agent steps at which each of {@code keys} already has a point in the run. */
@@ -133,7 +196,7 @@ public final class MlflowRuns implements BatchSender, AutoCloseable {
     Map<String, Set<Long>> steps = new HashMap<>();
     for (String key : keys) {
       Set<Long> s = new HashSet<>();
-      for (Metric m : client.getMetricHistory(runId, key)) {
+      for (Metric m : call("getMetricHistory", () -> client.getMetricHistory(runId, key))) {
         s.add(m.getStep());
       }
       steps.put(key, s);
@@ -150,16 +213,17 @@ public final class MlflowRuns implements BatchSender, AutoCloseable {
         batch.add(Metric.newBuilder().setKey(p.key()).setValue(p.value()).setStep(p.step())
             .setTimestamp(p.timestampMillis()).build());
       }
-      client.logBatch(runId, batch, List.of(), List.of());
+      send("logBatch", () -> client.logBatch(runId, batch, List.of(), List.of()));
     }
   }
 
   public RunInfo run(String runId) {
-    return client.getRun(runId).getInfo();
+    return call("getRun", () -> client.getRun(runId)).getInfo();
   }
 
   @Override
   public void close() {
+    calls.shutdownNow();
     client.close();
   }
 }
