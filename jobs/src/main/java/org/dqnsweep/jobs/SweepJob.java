@@ -10,6 +10,7 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.dqnsweep.config.ConfigException;
+import org.dqnsweep.jobs.sweep.Fault;
 import org.dqnsweep.jobs.sweep.PlannedTrial;
 import org.dqnsweep.jobs.sweep.SweepDriver;
 import org.dqnsweep.jobs.sweep.SweepPlanner;
@@ -84,6 +85,10 @@ public final class SweepJob implements Callable<Integer> {
     if (!local && parallel != null) {
       throw new ConfigException("--parallel", "only for local mode; on a cluster, executors and spark.task.cpus "
           + "decide how many trials run at once");
+    }
+    if (local && sweep.faults().stream().anyMatch(Fault::killExecutor)) {
+      throw new ConfigException("faults", "kill_executor halts the executor's JVM, which in local mode is the "
+          + "driver's: use it with spark-submit on a cluster, or drop it to inject an exception instead");
     }
     int slots = parallel != null ? parallel : Runtime.getRuntime().availableProcessors();
     // local[N, F]: N trials at once, F attempts per task (Spark's default in local mode is 1: no retries)

@@ -169,4 +169,17 @@ class SweepJobTest {
     assertFalse(Files.exists(dir.resolve("out")), "nothing written");
     assertFalse(r.out().contains("Spark"), "Spark never started: " + r.out());
   }
+
+  @Test
+  void killingTheExecutorIsRefusedInLocalModeWhereItIsTheDriver(@TempDir Path dir) throws IOException {
+    Path spec = spec(dir, "kill", "seeds: [1]\n");
+    String trial = SweepPlanner.plan(SweepSpec.load(spec, List.of())).get(0).trialId();
+    Files.writeString(spec, Files.readString(spec) + "faults:\n  - {trial: " + trial
+        + ", fail_at_step: 10, kill_executor: true}\n");
+    CliRunner.Run r = CliRunner.run("sweep", spec.toString(), "--output", dir.resolve("out").toString(),
+        "--tracking-uri", "none");
+    assertEquals(2, r.code(), r.out() + r.err());
+    assertTrue(r.err().contains("faults") && r.err().contains("kill_executor halts the executor's JVM"), r.err());
+    assertFalse(Files.exists(dir.resolve("out")), "nothing written");
+  }
 }

@@ -3,22 +3,28 @@ package org.dqnsweep.jobs.sweep;
 import org.dqnsweep.train.TrialListener;
 
 /**
- * For tests of retries: fails a trial's task at one agent step on its first {@code times} attempts, as an executor
- * crash would, so the retry must resume from the last checkpoint.
+ * For tests of retries: fails a trial's task at one agent step on its first {@code times} attempts, by an
+ * exception or by halting the executor's JVM, so the retry must resume from the last checkpoint.
  */
 final class FaultInjector implements TrialListener {
-  private final long failAtStep;
+  private final Fault fault;
   private final boolean armed;
 
-  FaultInjector(long failAtStep, int times, int attempt) {
-    this.failAtStep = failAtStep;
-    this.armed = attempt < times;
+  FaultInjector(Fault fault, int attempt) {
+    this.fault = fault;
+    this.armed = attempt < fault.times();
   }
 
   @Override
   public void onTransition(Transition t) {
-    if (armed && t.step() == failAtStep) {
-      throw new InjectedFault("injected fault at agent step " + failAtStep + " (sweep spec `faults`)");
+    if (armed && t.step() == fault.failAtStep()) {
+      String what = "injected fault at agent step " + fault.failAtStep() + " (sweep spec `faults`)";
+      if (fault.killExecutor()) {
+        System.err.println(what + ": halting this executor");
+        System.err.flush();
+        Runtime.getRuntime().halt(137); // no shutdown hooks, no cleanup: as the kernel's OOM killer would
+      }
+      throw new InjectedFault(what);
     }
   }
 

@@ -73,7 +73,8 @@ public record SweepSpec(
     m.put("seeds", seeds);
     m.put("transitions", List.of(transitions.frames().name(), transitions.everyN()));
     List<Object> fs = new ArrayList<>();
-    faults.forEach(f -> fs.add(List.of(f.trial(), f.failAtStep(), f.times())));
+    faults.forEach(f -> fs.add(f.killExecutor() ? List.of(f.trial(), f.failAtStep(), f.times(), "kill_executor")
+        : List.of(f.trial(), f.failAtStep(), f.times())));
     m.put("faults", fs);
     return Yaml.write(m);
   }

@@ -247,19 +247,20 @@ final class SweepSpecReader {
       return out;
     }
     require(faults.isArray(), "faults", "expected a list such as [{trial: t-0123456789, fail_at_step: 500, times: "
-        + "1}]");
+        + "1}] (optionally kill_executor: true)");
     for (int i = 0; i < faults.size(); i++) {
       ConfigNode f = new ConfigNode(faults.get(i), "faults[" + i + "]");
       String trial = f.getString("trial", null);
       boolean hasStep = f.has("fail_at_step");
       long step = f.getLong("fail_at_step", 0);
       int times = f.getInt("times", 1);
+      boolean kill = f.getBool("kill_executor", false);
       f.finish();
       require(trial != null, f.keyPath("trial"), "required: a trial id from the plan (bin/dqn sweep SPEC --plan)");
       require(hasStep, f.keyPath("fail_at_step"), "required: the agent step to fail at");
       require(step >= 0, f.keyPath("fail_at_step"), "must be >= 0 agent steps, got " + step);
       require(times >= 1, f.keyPath("times"), "must be >= 1, got " + times);
-      out.add(new Fault(trial, step, times));
+      out.add(new Fault(trial, step, times, kill));
     }
     return out;
   }

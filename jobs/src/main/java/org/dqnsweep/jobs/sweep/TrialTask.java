@@ -84,7 +84,7 @@ final class TrialTask implements Function<PlannedTrial, TrialOutcome> {
         config.trainer().maxAgentSteps(), progressMillis));
     for (Fault f : faults) {
       if (f.trial().equals(trial.trialId())) {
-        listeners.add(new FaultInjector(f.failAtStep(), f.times(), attempt));
+        listeners.add(new FaultInjector(f, attempt));
       }
     }
     TrialTracker tracker = trackingUri == null ? null
