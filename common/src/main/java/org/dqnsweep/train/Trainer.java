@@ -280,7 +280,7 @@ public final class Trainer implements AutoCloseable {
     env.saveState(out);
     out.writeBoolean(config.replay().inCheckpoint());
     if (config.replay().inCheckpoint()) {
-      replay.write(out);
+      replay.write(out, checkpoints.segmentsToWrite(step));
     }
   }
 
@@ -307,7 +307,7 @@ public final class Trainer implements AutoCloseable {
     learner.load(in);
     env.loadState(in);
     if (in.readBoolean()) {
-      replay.restore(in);
+      replay.restore(in, checkpoints.segmentsToRestore(step));
     } else {
       byte[] obs = env.observation(); // the replay refills from here: a new learning episode starts
       replay.startEpisode(obs, obs.length - frameBytes, ++learningEpisodes, step);

@@ -184,9 +184,10 @@ class FrameReplayBufferTest {
       episode(r, e, 5, e % 2 == 0, step);
     }
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    r.write(new DataOutputStream(bytes));
+    MemoryStore frames = new MemoryStore();
+    r.write(new DataOutputStream(bytes), frames);
     FrameReplayBuffer back = new FrameReplayBuffer(30, FRAME, 4);
-    back.restore(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+    back.restore(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())), frames);
     assertEquals(r.size(), back.size());
     Batch a = new Batch(32, 4, FRAME);
     Batch b = new Batch(32, 4, FRAME);
@@ -209,9 +210,10 @@ class FrameReplayBufferTest {
   void restoreRefusesABufferOfAnotherShape() throws IOException {
     FrameReplayBuffer r = new FrameReplayBuffer(30, FRAME, 4);
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    r.write(new DataOutputStream(bytes));
+    MemoryStore frames = new MemoryStore();
+    r.write(new DataOutputStream(bytes), frames);
     IOException e = assertThrows(IOException.class, () -> new FrameReplayBuffer(31, FRAME, 4)
-        .restore(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray()))));
+        .restore(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())), frames));
     assertTrue(e.getMessage().contains("does not fit"), e.getMessage());
   }
 
@@ -230,5 +232,38 @@ class FrameReplayBufferTest {
   void memoryPerSlotIsTheFramePlusSmallMetadata() {
     assertEquals(84 * 84 + 26, FrameReplayBuffer.bytesPerSlot(84 * 84));
     assertTrue(FrameReplayBuffer.bytesPerSlot(84 * 84) * 1_000_000L <= 7_500_000_000L);
+  }
+
+  @Test
+  void writeHandsTheStoreOnlySegmentsWrittenSinceTheLastWrite() throws IOException {
+    FrameReplayBuffer r = new FrameReplayBuffer(3 * 4096, 2, 1); // three segments of 4,096 two-byte frames
+    long[] step = {0};
+    episode(r, 1, 9000, true, step); // fills segments 0, 1 and part of 2
+    MemoryStore frames = new MemoryStore();
+    r.write(new DataOutputStream(new ByteArrayOutputStream()), frames);
+    assertEquals(java.util.List.of(0, 1, 2), frames.puts);
+    frames.puts.clear();
+    r.write(new DataOutputStream(new ByteArrayOutputStream()), frames);
+    assertEquals(java.util.List.of(), frames.puts, "nothing changed");
+    episode(r, 2, 100, true, step); // lands in segment 2
+    r.write(new DataOutputStream(new ByteArrayOutputStream()), frames);
+    assertEquals(java.util.List.of(2), frames.puts);
+  }
+
+  /** Segments in memory, newest version per index. */
+  static final class MemoryStore implements FrameReplayBuffer.SegmentStore {
+    final java.util.Map<Integer, byte[]> segments = new java.util.HashMap<>();
+    final java.util.List<Integer> puts = new java.util.ArrayList<>();
+
+    @Override
+    public void put(int index, byte[] frames, int length) {
+      segments.put(index, java.util.Arrays.copyOf(frames, length));
+      puts.add(index);
+    }
+
+    @Override
+    public void get(int index, byte[] into, int length) {
+      System.arraycopy(segments.get(index), 0, into, 0, length);
+    }
   }
 }
