@@ -107,8 +107,8 @@ public final class LearnerBench implements Callable<Integer> {
           refTrain[r] = pytorch.ask("train " + steps, "train_step_ms");
           refAct[r] = pytorch.ask("act " + acts, "act_ms");
           ratio[r] = train[r] / refTrain[r];
-          System.out.printf(Locale.ROOT, "# round %d: train %.2f ms (PyTorch %.2f, ratio %.3f), act %.3f ms (PyTorch %.3f), JIT %d ms%n",
-              r + 1, train[r], refTrain[r], ratio[r], act[r], refAct[r], compiled);
+          System.out.printf(Locale.ROOT, "# round %d: train %.2f ms (PyTorch %.2f, ratio %.3f), act %.3f ms "
+              + "(PyTorch %.3f), JIT %d ms%n", r + 1, train[r], refTrain[r], ratio[r], act[r], refAct[r], compiled);
         } else {
           System.out.printf(Locale.ROOT, "# round %d: train %.2f ms, act %.3f ms, JIT %d ms%n", r + 1, train[r], act[r],
               compiled);
