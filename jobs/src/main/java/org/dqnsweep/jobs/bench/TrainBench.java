@@ -79,6 +79,11 @@ public final class TrainBench implements Callable<Integer> {
   }
 
   private void report(List<Segment> results, int every) {
+    if (results.isEmpty()) {
+      throw new IllegalStateException("the run ended before its first timed segment (did it reach "
+          + "trainer.stop_mean10_above?); lower --learn-start or --warm-up-steps, or --set "
+          + "trainer.stop_mean10_above=.inf");
+    }
     double[] achieved = results.stream().mapToDouble(s -> 1000 / s.loopMs).toArray();
     double[] bound = results.stream().mapToDouble(s -> 1000 / s.boundMs(every)).toArray();
     double[] efficiency = results.stream().mapToDouble(s -> s.boundMs(every) / s.loopMs).toArray();
