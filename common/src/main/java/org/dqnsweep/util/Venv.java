@@ -32,12 +32,17 @@ public final class Venv {
     return python;
   }
 
-  /** Runs {@code scripts/<script>} with the venv python; returns its stdout, or throws with its stderr. */
-  public static String runScript(String script, String... args) {
+  private static List<String> command(String script, String... args) {
     List<String> cmd = new ArrayList<>();
     cmd.add(python().toString());
     cmd.add(home().resolve("scripts").resolve(script).toString());
     cmd.addAll(List.of(args));
+    return cmd;
+  }
+
+  /** Runs {@code scripts/<script>} with the venv python; returns its stdout, or throws with its stderr. */
+  public static String runScript(String script, String... args) {
+    List<String> cmd = command(script, args);
     try {
       Path err = Files.createTempFile("dqn-python", ".err");
       try {
@@ -65,10 +70,7 @@ public final class Venv {
    * printed {@code ready}: for references that must stay warm while a benchmark alternates with them.
    */
   public static Server startScript(String script, String... args) {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(python().toString());
-    cmd.add(home().resolve("scripts").resolve(script).toString());
-    cmd.addAll(List.of(args));
+    List<String> cmd = command(script, args);
     try {
       Path err = Files.createTempFile("dqn-python", ".err");
       Server server = new Server(new ProcessBuilder(cmd).redirectError(err.toFile()).start(), err,
