@@ -249,14 +249,17 @@ public final class FrameReplayBuffer {
   }
 
   /**
-   * Where {@link #write} keeps the frames, one segment of 4,096 slots per file, so that a checkpoint
-   * rewrites only the segments that changed since the previous one (a quarter of a 7 GB buffer when a quarter of
-   * it was replaced) instead of all of them.
+   * Where {@link #write} puts the frames, a segment of 4,096 slots at a time, so that a checkpoint rewrites only
+   * the segments that changed since the previous one (a quarter of a 7 GB buffer when a quarter of it was
+   * replaced) instead of all of them.
    */
-  public interface SegmentStore {
+  public interface SegmentWriter {
     /** Stores a new version of segment {@code index}: the first {@code length} bytes of {@code frames}. */
     void put(int index, byte[] frames, int length) throws IOException;
+  }
 
+  /** Where {@link #restore} reads the frames back. */
+  public interface SegmentReader {
     /** Reads the version of segment {@code index} that belongs with the metadata being restored. */
     void get(int index, byte[] into, int length) throws IOException;
   }
@@ -265,7 +268,7 @@ public final class FrameReplayBuffer {
    * Writes the buffer's metadata (filled part only) to {@code out} and the segments written since the last call
    * to {@code store}; {@link #restore} rebuilds the buffer exactly from both.
    */
-  public void write(DataOutputStream out, SegmentStore store) throws IOException {
+  public void write(DataOutputStream out, SegmentWriter store) throws IOException {
     out.writeInt(MAGIC);
     out.writeInt(FORMAT_VERSION);
     out.writeInt(capacity);
@@ -297,7 +300,7 @@ public final class FrameReplayBuffer {
   }
 
   /** Replaces this buffer's content with one written by {@link #write} from a buffer of the same shape. */
-  public void restore(DataInputStream in, SegmentStore store) throws IOException {
+  public void restore(DataInputStream in, SegmentReader store) throws IOException {
     if (in.readInt() != MAGIC) {
       throw new IOException("not a replay buffer (bad magic number)");
     }

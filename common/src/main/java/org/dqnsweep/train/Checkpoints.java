@@ -81,18 +81,9 @@ public final class Checkpoints {
   }
 
   /** Where the checkpoint of {@code step} writes replay segments (inside its {@link Content}). */
-  public FrameReplayBuffer.SegmentStore segmentsToWrite(long step) {
-    return new FrameReplayBuffer.SegmentStore() {
-      @Override
-      public void put(int index, byte[] frames, int length) throws IOException {
+  public FrameReplayBuffer.SegmentWriter segmentsToWrite(long step) {
+    return (index, frames, length) ->
         storage.writeAtomically(segmentPath(index, step), out -> out.write(frames, 0, length));
-      }
-
-      @Override
-      public void get(int index, byte[] into, int length) {
-        throw new UnsupportedOperationException("a store for writing");
-      }
-    };
   }
 
   /**
@@ -100,7 +91,7 @@ public final class Checkpoints {
    * {@code step}: only a checkpoint that failed before completing writes them, and the next checkpoint of the
    * resumed run would otherwise take them for its own.
    */
-  public FrameReplayBuffer.SegmentStore segmentsToRestore(long step) throws IOException {
+  public FrameReplayBuffer.SegmentReader segmentsToRestore(long step) throws IOException {
     Map<Integer, List<Long>> versions = segmentVersions();
     for (Map.Entry<Integer, List<Long>> e : versions.entrySet()) {
       for (long v : e.getValue()) {
@@ -109,20 +100,12 @@ public final class Checkpoints {
         }
       }
     }
-    return new FrameReplayBuffer.SegmentStore() {
-      @Override
-      public void put(int index, byte[] frames, int length) {
-        throw new UnsupportedOperationException("a store for restoring");
-      }
-
-      @Override
-      public void get(int index, byte[] into, int length) throws IOException {
-        long version = versions.getOrDefault(index, List.of()).stream().filter(v -> v <= step).max(Long::compare)
-            .orElseThrow(() -> new IOException("replay segment " + index + " of the checkpoint of step " + step
-                + " is missing from " + storage.describe(REPLAY) + "; train into a new output folder"));
-        try (DataInputStream in = new DataInputStream(storage.open(segmentPath(index, version)))) {
-          in.readFully(into, 0, length);
-        }
+    return (index, into, length) -> {
+      long version = versions.getOrDefault(index, List.of()).stream().filter(v -> v <= step).max(Long::compare)
+          .orElseThrow(() -> new IOException("replay segment " + index + " of the checkpoint of step " + step
+              + " is missing from " + storage.describe(REPLAY) + "; train into a new output folder"));
+      try (DataInputStream in = new DataInputStream(storage.open(segmentPath(index, version)))) {
+        in.readFully(into, 0, length);
       }
     };
   }

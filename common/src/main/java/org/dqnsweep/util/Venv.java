@@ -1,12 +1,15 @@
 package org.dqnsweep.util;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The project's Python side: the venv that {@code bin/setup} creates at {@code <dqn.home>/.venv} and the scripts
@@ -87,15 +90,15 @@ public final class Venv {
     private final Process process;
     private final Path err;
     private final String command;
-    private final java.io.BufferedReader out;
-    private final java.io.PrintStream in;
+    private final BufferedReader out;
+    private final PrintStream in;
 
     private Server(Process process, Path err, String command) {
       this.process = process;
       this.err = err;
       this.command = command;
       this.out = process.inputReader(StandardCharsets.UTF_8);
-      this.in = new java.io.PrintStream(process.getOutputStream(), true, StandardCharsets.UTF_8);
+      this.in = new PrintStream(process.getOutputStream(), true, StandardCharsets.UTF_8);
     }
 
     /** Sends one request line and returns the {@code name=value} figure of the reply line. */
@@ -108,7 +111,7 @@ public final class Venv {
       try {
         String line = out.readLine();
         if (line == null || !line.startsWith(prefix)) {
-          process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+          process.waitFor(5, TimeUnit.SECONDS);
           throw new IllegalStateException(command + (line == null ? " ended" : " answered '" + line + "'")
               + " where '" + prefix + "' was expected:\n" + Files.readString(err));
         }
@@ -125,7 +128,7 @@ public final class Venv {
     public void close() throws IOException {
       in.close();
       try {
-        if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
           process.destroyForcibly();
         }
       } catch (InterruptedException e) {

@@ -251,7 +251,7 @@ class FrameReplayBufferTest {
   }
 
   /** Segments in memory, newest version per index. */
-  static final class MemoryStore implements FrameReplayBuffer.SegmentStore {
+  static final class MemoryStore implements FrameReplayBuffer.SegmentWriter, FrameReplayBuffer.SegmentReader {
     final java.util.Map<Integer, byte[]> segments = new java.util.HashMap<>();
     final java.util.List<Integer> puts = new java.util.ArrayList<>();
 
