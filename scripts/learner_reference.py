@@ -3,7 +3,7 @@
 
 One step: uint8 [32, stack, 84, 84] states and next states scaled to [0, 1], Nature CNN online forward, target
 forward without gradient, Q(s, a) gathered, target r + gamma * max Q_target(s') * (1 - done), Huber loss
-(delta 1), backward, Adam (lr 1e-4). Prints train_step_ms and act_ms lines (name=value); with --serve it stays up
+(delta 1), backward, Adam (lr 1e-4). --network nips_cnn times the Mnih et al. 2013 network instead. Prints train_step_ms and act_ms lines (name=value); with --serve it stays up
 and times as many steps as each stdin line asks, so the Java bench can alternate with it round by round.
 
 Needs torch==2.7.1 (the libtorch DJL's natives are built from); bin/dqn installs it into .venv on first use.
@@ -27,8 +27,21 @@ def nature_cnn(stack: int, actions: int) -> nn.Module:
         nn.Linear(512, actions))
 
 
+def nips_cnn(stack: int, actions: int) -> nn.Module:
+    return nn.Sequential(
+        nn.Conv2d(stack, 16, 8, stride=4), nn.ReLU(),
+        nn.Conv2d(16, 32, 4, stride=2), nn.ReLU(),
+        nn.Flatten(),
+        nn.Linear(2592, 256), nn.ReLU(),
+        nn.Linear(256, actions))
+
+
+NETWORKS = {"nature_cnn": nature_cnn, "nips_cnn": nips_cnn}
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--network", choices=sorted(NETWORKS), default="nature_cnn")
     p.add_argument("--batch", type=int, default=32)
     p.add_argument("--stack", type=int, default=4)
     p.add_argument("--steps", type=int, default=200)
@@ -39,7 +52,8 @@ def main() -> None:
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
-    online, target = nature_cnn(a.stack, 6), nature_cnn(a.stack, 6)
+    net = NETWORKS[a.network]
+    online, target = net(a.stack, 6), net(a.stack, 6)
     target.load_state_dict(online.state_dict())
     opt = torch.optim.Adam(online.parameters(), lr=1e-4)
     g = torch.Generator().manual_seed(1)

@@ -54,6 +54,8 @@ public final class Configs {
       return node.getBool(key, (Boolean) def);
     } else if (t == String.class) {
       return node.getString(key, (String) def);
+    } else if (t.isEnum()) {
+      return readEnum(node, key, (Class<? extends Enum<?>>) t, (Enum<?>) def);
     } else if (t == List.class && ((ParameterizedType) c.getGenericType()).getActualTypeArguments()[0] == Integer.class) {
       return node.getIntList(key, (List<Integer>) def);
     } else if (Record.class.isAssignableFrom(t)) {
@@ -62,12 +64,34 @@ public final class Configs {
     throw new IllegalStateException("unsupported config component type " + t + " for " + node.keyPath(key));
   }
 
+  /** A closed set of words: the constant whose lower-case name is the value, else an error listing them all. */
+  private static Enum<?> readEnum(ConfigNode node, String key, Class<? extends Enum<?>> type, Enum<?> def) {
+    String text = node.getString(key, def == null ? null : word(def));
+    if (text == null) {
+      return null;
+    }
+    List<String> words = new java.util.ArrayList<>();
+    for (Enum<?> e : type.getEnumConstants()) {
+      if (word(e).equals(text.trim().toLowerCase(java.util.Locale.ROOT))) {
+        return e;
+      }
+      words.add(word(e));
+    }
+    throw new ConfigException(node.keyPath(key), "expected " + String.join(", ", words.subList(0, words.size() - 1))
+        + (words.size() > 1 ? " or " : "") + words.get(words.size() - 1) + ", got '" + text + "'");
+  }
+
+  /** The YAML word of a config enum constant: its name in lower case ({@code NATURE_CNN -> nature_cnn}). */
+  public static String word(Enum<?> e) {
+    return e.name().toLowerCase(java.util.Locale.ROOT);
+  }
+
   /** The record as nested maps under its YAML keys, in declaration order (for printing and params). */
   public static Map<String, Object> toMap(Record r) {
     Map<String, Object> m = new LinkedHashMap<>();
     for (RecordComponent c : r.getClass().getRecordComponents()) {
       Object v = get(c, r);
-      m.put(key(c), v instanceof Record nested ? toMap(nested) : v);
+      m.put(key(c), v instanceof Record nested ? toMap(nested) : v instanceof Enum<?> e ? word(e) : v);
     }
     return m;
   }

@@ -29,10 +29,10 @@ public record TrialConfig(
 
   public TrialConfig {
     boolean cartpole = "cartpole".equalsIgnoreCase(env.game());
-    require(!cartpole || "mlp".equals(network.type()), "network.type",
+    require(!cartpole || !network.type().isCnn(), "network.type",
         "cartpole has a 4-number observation: use network.type: mlp");
-    require(cartpole || !"mlp".equals(network.type()), "network.type",
-        "Atari observations are screens: use network.type: nature_cnn (mlp is for cartpole)");
+    require(cartpole || network.type().isCnn(), "network.type",
+        "Atari observations are screens: use network.type: nature_cnn or nips_cnn (mlp is for cartpole)");
     require(!cartpole || env.frameStack() == 1, "env.frame_stack", "cartpole observations are not stacked: use 1");
     require(replay.capacity() >= learner.batchSize() + env.frameStack() + 1, "replay.capacity",
         "must hold more than a batch (" + learner.batchSize() + ") of stacked transitions");

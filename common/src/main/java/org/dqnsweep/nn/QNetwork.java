@@ -25,14 +25,16 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import org.dqnsweep.config.Configs;
 import org.dqnsweep.config.NetworkConfig;
 import org.dqnsweep.env.ObservationType;
 import org.dqnsweep.util.FloatIo;
 import org.dqnsweep.util.Rng;
 
 /**
- * A Q-network as a DJL block: the Nature CNN (conv 32 8x8/4, 64 4x4/2, 64 3x3/1, dense 512) for screens, or an
- * MLP for low-dimensional states, with a plain or dueling head. uint8 screens are cast and scaled to [0, 1] inside
+ * A Q-network as a DJL block: the Nature CNN (conv 32 8x8/4, 64 4x4/2, 64 3x3/1, dense 512) or the NIPS CNN
+ * (conv 16 8x8/4, 32 4x4/2, dense 256) for screens, or an MLP for low-dimensional states, with a plain or dueling
+ * head. uint8 screens are cast and scaled to [0, 1] inside
  * the block, so they travel to the device as bytes.
  */
 public final class QNetwork {
@@ -68,28 +70,34 @@ public final class QNetwork {
   private static SequentialBlock build(NetworkConfig config, ObservationType type, int actions) {
     SequentialBlock net = new SequentialBlock();
     int hidden;
-    if ("nature_cnn".equals(config.type())) {
-      if (type != ObservationType.UINT8) {
-        throw new IllegalArgumentException("nature_cnn takes uint8 screens");
-      }
+    if (config.type().isCnn() && type != ObservationType.UINT8) {
+      throw new IllegalArgumentException(Configs.word(config.type()) + " takes uint8 screens");
+    }
+    if (type == ObservationType.UINT8) {
       net.addSingleton(x -> x.toType(DataType.FLOAT32, false).divi(255f), "scale_to_unit");
-      net.add(Conv2d.builder().setKernelShape(new Shape(8, 8)).optStride(new Shape(4, 4)).setFilters(32).build())
-          .add(Activation.reluBlock())
-          .add(Conv2d.builder().setKernelShape(new Shape(4, 4)).optStride(new Shape(2, 2)).setFilters(64).build())
-          .add(Activation.reluBlock())
-          .add(Conv2d.builder().setKernelShape(new Shape(3, 3)).optStride(new Shape(1, 1)).setFilters(64).build())
-          .add(Activation.reluBlock())
-          .add(Blocks.batchFlattenBlock());
-      hidden = 512;
-    } else {
-      if (type == ObservationType.UINT8) {
-        net.addSingleton(x -> x.toType(DataType.FLOAT32, false).divi(255f), "scale_to_unit");
+    }
+    switch (config.type()) {
+      case NATURE_CNN -> {
+        conv(net, 32, 8, 4);
+        conv(net, 64, 4, 2);
+        conv(net, 64, 3, 1);
+        net.add(Blocks.batchFlattenBlock());
+        hidden = 512;
       }
-      List<Integer> widths = config.hidden();
-      for (int i = 0; i < widths.size() - 1; i++) {
-        net.add(Linear.builder().setUnits(widths.get(i)).build()).add(Activation.reluBlock());
+      case NIPS_CNN -> {
+        conv(net, 16, 8, 4);
+        conv(net, 32, 4, 2);
+        net.add(Blocks.batchFlattenBlock());
+        hidden = 256;
       }
-      hidden = widths.get(widths.size() - 1);
+      case MLP -> {
+        List<Integer> widths = config.hidden();
+        for (int i = 0; i < widths.size() - 1; i++) {
+          net.add(Linear.builder().setUnits(widths.get(i)).build()).add(Activation.reluBlock());
+        }
+        hidden = widths.get(widths.size() - 1);
+      }
+      default -> throw new IllegalStateException(config.type().toString());
     }
     if (config.dueling()) {
       // Wang et al. 2016: Q = V + A - mean(A), each stream with its own hidden layer
@@ -104,6 +112,13 @@ public final class QNetwork {
       net.add(stream(hidden, actions));
     }
     return net;
+  }
+
+  /** Adds a conv layer and its ReLU to {@code net} itself (not nested: parameter names stay those of saved files). */
+  private static void conv(SequentialBlock net, int filters, int kernel, int stride) {
+    net.add(Conv2d.builder().setKernelShape(new Shape(kernel, kernel)).optStride(new Shape(stride, stride))
+            .setFilters(filters).build())
+        .add(Activation.reluBlock());
   }
 
   private static Block stream(int hidden, int outputs) {

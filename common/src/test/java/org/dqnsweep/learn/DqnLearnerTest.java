@@ -109,14 +109,14 @@ class DqnLearnerTest {
   }
 
   private static float[] query(long seed) {
-    try (DqnLearner learner = new DqnLearner(config("huber", false, "value"), new NetworkConfig("mlp", true,
+    try (DqnLearner learner = new DqnLearner(config("huber", false, "value"), new NetworkConfig(NetworkConfig.Type.MLP, true,
         List.of(32, 32)), new int[] {4}, ObservationType.FLOAT32, 2, Device.cpu(), seed)) {
       return learner.qValues(new byte[16]);
     }
   }
 
   private static float[] trainAndQuery(long seed) {
-    try (DqnLearner learner = new DqnLearner(config("huber", false, "value"), new NetworkConfig("mlp", true,
+    try (DqnLearner learner = new DqnLearner(config("huber", false, "value"), new NetworkConfig(NetworkConfig.Type.MLP, true,
         List.of(32, 32)), new int[] {4}, ObservationType.FLOAT32, 2, Device.cpu(), seed)) {
       Batch b = fixedBatch(1, 16, 2);
       for (int i = 0; i < 20; i++) {

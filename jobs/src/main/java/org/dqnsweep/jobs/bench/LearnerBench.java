@@ -5,8 +5,10 @@ import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.dqnsweep.config.Configs;
 import org.dqnsweep.config.LearnerConfig;
 import org.dqnsweep.config.NetworkConfig;
 import org.dqnsweep.env.ObservationType;
@@ -31,6 +33,10 @@ public final class LearnerBench implements Callable<Integer> {
   @Option(names = "--batch", defaultValue = "32", description = "Batch size (default: ${DEFAULT-VALUE}).")
   int batchSize;
 
+  @Option(names = "--network", defaultValue = "nature_cnn", converter = NetworkTypeConverter.class,
+      description = "Q-network: nature_cnn or nips_cnn (default: ${DEFAULT-VALUE}).")
+  NetworkConfig.Type network;
+
   @Option(names = "--stack", defaultValue = "4", description = "Frames per state (default: ${DEFAULT-VALUE}).")
   int stack;
 
@@ -54,6 +60,19 @@ public final class LearnerBench implements Callable<Integer> {
 
   @Option(names = "--memory-updates", defaultValue = "0", description = "Also run this many updates and print RSS after 1,000 and at the end (e.g. 20000).")
   int memoryUpdates;
+
+  /** Reads a network word as the config does, refusing mlp (the bench feeds screens). */
+  static final class NetworkTypeConverter implements picocli.CommandLine.ITypeConverter<NetworkConfig.Type> {
+    @Override
+    public NetworkConfig.Type convert(String value) {
+      for (NetworkConfig.Type t : NetworkConfig.Type.values()) {
+        if (t.isCnn() && Configs.word(t).equals(value)) {
+          return t;
+        }
+      }
+      throw new picocli.CommandLine.TypeConversionException("expected nature_cnn or nips_cnn, got '" + value + "'");
+    }
+  }
 
   @Override
   public Integer call() throws Exception {
@@ -82,9 +101,9 @@ public final class LearnerBench implements Callable<Integer> {
     double[] refTrain = new double[rounds];
     double[] refAct = new double[rounds];
     double[] ratio = new double[rounds];
-    try (DqnLearner learner = new DqnLearner(config, NetworkConfig.NATURE, new int[] {stack, 84, 84},
+    try (DqnLearner learner = new DqnLearner(config, new NetworkConfig(network, false, List.of(64)), new int[] {stack, 84, 84},
         ObservationType.UINT8, 6, Device.cpu(), 1);
-        Venv.Server pytorch = reference ? Venv.startScript("learner_reference.py", "--serve", "--batch",
+        Venv.Server pytorch = reference ? Venv.startScript("learner_reference.py", "--serve", "--network", Configs.word(network), "--batch",
             Integer.toString(batchSize), "--stack", Integer.toString(stack), "--steps", Integer.toString(steps),
             "--threads", Integer.toString(threadCount)) : null) {
       byte[] obs = java.util.Arrays.copyOf(batch.states, stack * 84 * 84);
@@ -140,8 +159,8 @@ public final class LearnerBench implements Callable<Integer> {
     }
     double trainMs = Figures.median(train);
     double actMs = Figures.median(act);
-    System.out.printf("%nNature CNN, batch %d of %dx84x84 uint8, %d PyTorch thread(s) on CPU: a train step takes %.2f ms,"
-        + " an act %.3f ms.%n", batchSize, stack, threadCount, trainMs, actMs);
+    System.out.printf("%n%s, batch %d of %dx84x84 uint8, %d PyTorch thread(s) on CPU: a train step takes %.2f ms,"
+        + " an act %.3f ms.%n", network == NetworkConfig.Type.NATURE_CNN ? "Nature CNN" : "NIPS CNN", batchSize, stack, threadCount, trainMs, actMs);
     return 0;
   }
 
