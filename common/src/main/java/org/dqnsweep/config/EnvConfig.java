@@ -7,7 +7,8 @@ import static org.dqnsweep.config.ConfigException.require;
  * The environment and its preprocessing. Defaults reproduce the original script: gym {@code PongNoFrameskip-v4}
  * wrapped by baselines {@code make_atari} + {@code wrap_deepmind(frame_stack=False)}.
  *
- * @param game ALE game name ({@code pong}, {@code breakout}, {@code space_invaders}, ...) or {@code cartpole}
+ * @param game ALE game name ({@code pong}, {@code breakout}, {@code space_invaders}, ...), {@code cartpole}, or
+ *     {@code moving_dot} (a synthetic check that needs frame history, see {@link org.dqnsweep.env.MovingDot})
  * @param romDir folder holding {@code <game>.bin}; null means {@code ALE_ROM_DIR}, then the project venv's ale-py
  * @param noopMax up to this many no-op agent actions after reset (0 disables NoopReset)
  * @param frameSkip emulator frames per agent step (MaxAndSkip)
@@ -47,6 +48,26 @@ public record EnvConfig(
     require(maxEpisodeFrames >= 1, "env.max_episode_frames", "must be >= 1 emulator frame, got " + maxEpisodeFrames);
     require(repeatActionProbability >= 0 && repeatActionProbability < 1, "env.repeat_action_probability",
         "must be in [0, 1), got " + repeatActionProbability);
+  }
+
+  /** The game is CartPole (4 float32 numbers per observation, never stacked). */
+  public boolean isCartPole() {
+    return "cartpole".equalsIgnoreCase(game);
+  }
+
+  /** The game is {@code moving_dot}, the synthetic learning check that needs frame history. */
+  public boolean isMovingDot() {
+    return "moving_dot".equalsIgnoreCase(game);
+  }
+
+  /** An ALE game: screens through the DeepMind chain (not one of the built-in synthetic envs). */
+  public boolean isAtari() {
+    return !isCartPole() && !isMovingDot();
+  }
+
+  /** Emulator frames per agent step: {@code frame_skip} for ALE games, 1 for the built-in envs. */
+  public int emulatorFramesPerStep() {
+    return isAtari() ? frameSkip : 1;
   }
 
   /** The original script's preprocessing for another game and ROM folder. */

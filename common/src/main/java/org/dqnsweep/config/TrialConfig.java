@@ -28,21 +28,15 @@ public record TrialConfig(
       TrainerConfig.ORIGINAL_SCRIPT);
 
   public TrialConfig {
-    boolean cartpole = "cartpole".equalsIgnoreCase(env.game());
-    require(!cartpole || !network.type().isCnn(), "network.type",
-        "cartpole has a 4-number observation: use network.type: mlp");
-    require(cartpole || network.type().isCnn(), "network.type",
+    require(env.isAtari() || !network.type().isCnn(), "network.type",
+        env.game() + " has a few numbers per observation, not a screen: use network.type: mlp");
+    require(!env.isAtari() || network.type().isCnn(), "network.type",
         "Atari observations are screens: use network.type: nature_cnn or nips_cnn (mlp is for cartpole)");
-    require(!cartpole || env.frameStack() == 1, "env.frame_stack", "cartpole observations are not stacked: use 1");
+    require(!env.isCartPole() || env.frameStack() == 1, "env.frame_stack", "cartpole observations are not stacked: use 1");
     require(replay.capacity() >= learner.batchSize() + env.frameStack() + 1, "replay.capacity",
         "must hold more than a batch (" + learner.batchSize() + ") of stacked transitions");
     require(learner.learnStartAgentSteps() >= learner.batchSize(), "learner.learn_start_agent_steps",
         "must be >= learner.batch_size (" + learner.batchSize() + ") so the first batch has distinct transitions");
-  }
-
-  /** Whether this trial plays CartPole (MLP on 4 numbers) rather than an Atari game. */
-  public boolean isCartPole() {
-    return "cartpole".equalsIgnoreCase(env.game());
   }
 
   /** Reads a trial config file, applies {@code key=value} overrides (YAML values), validates everything. */

@@ -51,7 +51,7 @@ public final class QNetwork {
    */
   public QNetwork(NetworkConfig config, int[] inputShape, ObservationType type, int actions, NDManager manager,
       Rng init) {
-    this.block = build(config, type, actions);
+    this.block = build(config, inputShape.length, type, actions);
     long[] shape = new long[inputShape.length + 1];
     shape[0] = 1;
     for (int i = 0; i < inputShape.length; i++) {
@@ -67,7 +67,7 @@ public final class QNetwork {
     initialize(init);
   }
 
-  private static SequentialBlock build(NetworkConfig config, ObservationType type, int actions) {
+  private static SequentialBlock build(NetworkConfig config, int inputRank, ObservationType type, int actions) {
     SequentialBlock net = new SequentialBlock();
     int hidden;
     if (config.type().isCnn() && type != ObservationType.UINT8) {
@@ -91,6 +91,9 @@ public final class QNetwork {
         hidden = 256;
       }
       case MLP -> {
+        if (inputRank > 1) { // stacked frames [k, ...]: one vector per observation (CartPole's [4] needs none)
+          net.add(Blocks.batchFlattenBlock());
+        }
         List<Integer> widths = config.hidden();
         for (int i = 0; i < widths.size() - 1; i++) {
           net.add(Linear.builder().setUnits(widths.get(i)).build()).add(Activation.reluBlock());

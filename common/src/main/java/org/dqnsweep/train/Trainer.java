@@ -76,7 +76,7 @@ public final class Trainer implements AutoCloseable {
     this.checkpoints = new Checkpoints(storage, KEEP_CHECKPOINTS);
     long seed = config.seed();
     this.env = Envs.make(config.env(), Rng.derive(seed, "env").nextLong(), true);
-    int stack = config.isCartPole() ? 1 : config.env().frameStack();
+    int stack = config.env().frameStack();
     int[] shape = env.observationShape();
     this.frameBytes = env.reset().length / stack;
     this.actFrame = new byte[frameBytes];

@@ -51,7 +51,7 @@ public final class PlayCommand implements Callable<Integer> {
       double eps = epsilon != null ? epsilon : policy.config().exploration().evalEpsilon();
       System.out.printf(Locale.ROOT, "playing %d game(s) of %s with %s, epsilon %.3f%n", episodes,
           policy.config().env().game(), file, eps);
-      if (gif != null && policy.config().isCartPole()) {
+      if (gif != null && !policy.config().env().isAtari()) {
         throw new ConfigException("--gif", "only Atari games have screens to record");
       }
       double[] returns;

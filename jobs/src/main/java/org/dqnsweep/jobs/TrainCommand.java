@@ -61,7 +61,7 @@ public final class TrainCommand implements Callable<Integer> {
     LocalStorage storage = new LocalStorage(output.resolve("checkpoints"));
     CsvMetrics metrics = new CsvMetrics(output, resume);
     ConsoleProgress progress = new ConsoleProgress(System.out, "", trial.trainer().maxAgentSteps(),
-        trial.isCartPole() ? 1 : trial.env().frameSkip());
+        trial.env().emulatorFramesPerStep());
     try (Trainer trainer = new Trainer(trial, device, storage, resume, new Listeners(progress, metrics))) {
       if (resume) {
         System.out.printf(Locale.ROOT, "resuming at agent step %,d%n", trainer.step());

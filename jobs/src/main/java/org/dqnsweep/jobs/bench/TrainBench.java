@@ -182,7 +182,7 @@ public final class TrainBench implements Callable<Integer> {
 
     Parts(TrialConfig trial, Device device, long fill) {
       env = Envs.make(trial.env(), 7, true);
-      int stack = trial.isCartPole() ? 1 : trial.env().frameStack();
+      int stack = trial.env().frameStack();
       obs = env.reset().clone();
       int frame = obs.length / stack;
       replay = new FrameReplayBuffer(trial.replay().capacity(), frame, stack);

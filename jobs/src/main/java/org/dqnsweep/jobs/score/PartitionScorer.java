@@ -45,7 +45,7 @@ public final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row
     try (InputStream in = path.getFileSystem(new Configuration()).open(path);
         Trainer.Policy policy = Trainer.loadPolicy(new DataInputStream(in),
             Torch.select("cpu", task == null ? 1 : Math.max(1, task.cpus())))) {
-      int stack = policy.config().isCartPole() ? 1 : policy.config().env().frameStack();
+      int stack = policy.config().env().frameStack();
       Batch batch = null;
       byte[][] recent = null; // the current segment's frames, newest last
       int seen = 0;

@@ -31,7 +31,7 @@ final class TrialArtifacts {
 
   /** The names {@link #of} produces for a trial of this config. */
   static List<String> names(TrialConfig config) {
-    return config.isCartPole() ? List.of("config.yaml", "model.bin", "learning_curve.png")
+    return !config.env().isAtari() ? List.of("config.yaml", "model.bin", "learning_curve.png")
         : List.of("config.yaml", "model.bin", "learning_curve.png", "eval.gif");
   }
 
@@ -44,7 +44,7 @@ final class TrialArtifacts {
     policy.write(new DataOutputStream(model));
     files.add(new Artifact("model.bin", model.toByteArray()));
     files.add(new Artifact("learning_curve.png", curve(trial, conf, root)));
-    if (!config.isCartPole()) {
+    if (config.env().isAtari()) {
       ByteArrayOutputStream gif = new ByteArrayOutputStream();
       try (ScreenRecorder recorder = new ScreenRecorder(gif, 0)) {
         Evaluator.play(policy.learner(), config.env(), Rng.derive(config.seed(), "gif").nextLong(), 1,

@@ -66,7 +66,7 @@ class SweepSpecTest {
   @Test
   void basePathStartsAtTheProjectRoot() {
     SweepSpec s = spec("name: p\nbase: conf/trials/cartpole.yaml\n");
-    assertTrue(s.base().isCartPole());
+    assertTrue(s.base().env().isCartPole());
   }
 
   @Test
