@@ -87,11 +87,14 @@ public final class ConfigNode {
     if (v == null) {
       return defaultValue;
     }
-    if (v.isNumber()) {
+    if (v.isNumber() && !Double.isNaN(v.doubleValue())) {
       return v.doubleValue();
     }
-    if (v.isTextual()) {
-      String text = v.textValue().replace("_", "").trim().toLowerCase(java.util.Locale.ROOT);
+    if (v.isTextual() || v.isNumber()) {
+      String text = v.asText().replace("_", "").trim().toLowerCase(java.util.Locale.ROOT);
+      if (text.matches("[+-]?\\.?nan")) {
+        throw new ConfigException(keyPath(key), "is not a number (" + v.asText() + "); give a number");
+      }
       if (text.matches("\\+?\\.?inf(inity)?")) {
         return Double.POSITIVE_INFINITY;
       }

@@ -44,10 +44,12 @@ public record LearnerConfig(
     require(lr > 0 && lr < 1, "learner.lr", "must be in (0, 1), got " + lr);
     require(adamEps > 0 && adamEps < 1, "learner.adam_eps", "must be in (0, 1), got " + adamEps);
     require("huber".equals(loss) || "mse".equals(loss), "learner.loss", "expected huber or mse, got '" + loss + "'");
-    require(huberDelta > 0, "learner.huber_delta", "must be > 0, got " + huberDelta);
+    require(huberDelta > 0 && Double.isFinite(huberDelta), "learner.huber_delta", "must be a finite number > 0, got "
+        + huberDelta);
     require("none".equals(gradClip) || "value".equals(gradClip) || "norm".equals(gradClip), "learner.grad_clip",
         "expected none, value or norm, got '" + gradClip + "'");
-    require(gradClipValue > 0, "learner.grad_clip_value", "must be > 0, got " + gradClipValue);
+    require(gradClipValue > 0 && Double.isFinite(gradClipValue), "learner.grad_clip_value",
+        "must be a finite number > 0, got " + gradClipValue);
     require(batchSize >= 1 && batchSize <= 65536, "learner.batch_size", "must be in [1, 65536], got " + batchSize);
     require(targetSyncEveryUpdates >= 1, "learner.target_sync_every_updates", "must be >= 1 update, got "
         + targetSyncEveryUpdates);

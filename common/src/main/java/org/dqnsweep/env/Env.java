@@ -31,6 +31,19 @@ public interface Env extends AutoCloseable {
   /** Starts a new episode and returns its first observation. */
   byte[] reset();
 
+  /** Frames per observation: 1 unless a frame stack wraps the env. */
+  default int stack() {
+    return 1;
+  }
+
+  /**
+   * The newest frame of {@link #observation()}: the whole observation for an unstacked env, the last of the stack
+   * otherwise. What a frame-once replay stores; owned by the env like the observation.
+   */
+  default byte[] newestFrame() {
+    return observation();
+  }
+
   /** Applies one action and returns what happened; the new observation is {@link #observation()}. */
   Step step(int action);
 

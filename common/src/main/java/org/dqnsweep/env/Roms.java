@@ -23,7 +23,8 @@ public final class Roms {
   private Roms() {}
 
   /** Thrown when no usable ROM is found; the message lists every place searched and how to get ROMs. */
-  public static final class RomNotFoundException extends RuntimeException {
+  public static final class RomNotFoundException extends RuntimeException
+      implements org.dqnsweep.util.NotRetryable {
     public RomNotFoundException(String message) {
       super(message);
     }

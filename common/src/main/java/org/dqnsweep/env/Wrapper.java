@@ -49,6 +49,16 @@ public abstract class Wrapper implements Env {
   }
 
   @Override
+  public int stack() {
+    return env.stack();
+  }
+
+  @Override
+  public byte[] newestFrame() {
+    return env.newestFrame();
+  }
+
+  @Override
   public int lives() {
     return env.lives();
   }

@@ -9,6 +9,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.dqnsweep.track.LearningCurve;
 import org.dqnsweep.train.TrialListener;
 
 /**
@@ -28,6 +29,33 @@ public final class CsvMetrics implements TrialListener {
     this.train = new Table(dir.resolve("train.csv"),
         "step,updates,loss,q_mean,td_error_mean,updates_per_s,agent_steps_per_s,epsilon", resume);
     this.evals = new Table(dir.resolve("evals.csv"), "step,games,mean_return,std_return", resume);
+  }
+
+  /** The learning curve of a run folder these files were written to (game returns, mean10, evaluations), as PNG. */
+  public static byte[] learningCurve(Path dir, String title) throws IOException {
+    List<LearningCurve.Game> games = new ArrayList<>();
+    for (String[] row : rows(dir.resolve("episodes.csv"))) { // episode,end_step,raw_return,...,mean10
+      games.add(new LearningCurve.Game(Long.parseLong(row[1]), Double.parseDouble(row[2]),
+          Double.parseDouble(row[row.length - 1])));
+    }
+    List<LearningCurve.Eval> evals = new ArrayList<>();
+    for (String[] row : rows(dir.resolve("evals.csv"))) { // step,games,mean_return,std_return
+      evals.add(new LearningCurve.Eval(Long.parseLong(row[0]), Double.parseDouble(row[2])));
+    }
+    return LearningCurve.png(title, games, evals, 900, 500);
+  }
+
+  private static List<String[]> rows(Path file) throws IOException {
+    List<String[]> out = new ArrayList<>();
+    if (Files.exists(file)) {
+      List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+      for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
+        if (!line.isBlank()) {
+          out.add(line.split(","));
+        }
+      }
+    }
+    return out;
   }
 
   @Override

@@ -35,7 +35,6 @@ public final class Tables {
       .required(BOOLEAN).named("done")
       .required(DOUBLE).named("epsilon")
       .optional(DOUBLE).named("q_taken")
-      .optional(DOUBLE).named("q_max")
       .optional(BINARY).named("frame")
       .named("transitions");
 
@@ -81,9 +80,8 @@ public final class Tables {
     g.add(5, t.done());
     g.add(6, t.epsilon());
     addIfFinite(g, 7, t.qTaken());
-    addIfFinite(g, 8, t.qMax());
     if (withFrame) {
-      g.add(9, Binary.fromConstantByteArray(t.frame().clone()));
+      g.add(8, Binary.fromConstantByteArray(t.frame().copy()));
     }
     return g;
   }

@@ -212,6 +212,17 @@ public final class DqnLearner implements AutoCloseable {
     updates = in.readLong();
   }
 
+  /** The online network's weights alone: what a model file holds. */
+  public void saveNetwork(DataOutputStream out) throws IOException {
+    online.save(out);
+  }
+
+  /** Reads weights written by {@link #saveNetwork} into the online network (and the target, for consistency). */
+  public void loadNetwork(DataInputStream in) throws IOException {
+    online.load(in);
+    online.copyTo(target);
+  }
+
   public Device device() {
     return root.getDevice();
   }

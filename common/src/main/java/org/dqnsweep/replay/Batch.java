@@ -14,8 +14,6 @@ public final class Batch {
   public final float[] rewards;
   /** 1 where the transition ended the learning episode (no bootstrap), else 0: multiplies the target directly. */
   public final float[] dones;
-  /** Buffer slot of each sample, for debugging and prioritized variants. */
-  public final int[] slots;
 
   public Batch(int size, int stack, int frameSize) {
     if (size < 1) {
@@ -29,7 +27,6 @@ public final class Batch {
     this.actions = new int[size];
     this.rewards = new float[size];
     this.dones = new float[size];
-    this.slots = new int[size];
   }
 
   /** Bytes of one stacked state. */

@@ -10,8 +10,8 @@ import org.dqnsweep.util.Rng;
  * Circular experience replay that stores each frame once and rebuilds stacked states by index at sample time,
  * after Dopamine's {@code circular_replay_buffer.py}.
  *
- * <p>Each slot holds one frame plus the transition taken from it: action, clipped and raw reward, done, episode
- * and step ids. An episode is written as {@link #startEpisode} (its first frame) then one {@link #append} per
+ * <p>Each slot holds one frame plus the transition taken from it: action, (clipped) reward and done; what an
+ * analysis needs beyond that (raw rewards, episode and step ids) lives in the trial's tables. An episode is written as {@link #startEpisode} (its first frame) then one {@link #append} per
  * agent step (the transition and the frame it led to), so the next state of slot {@code i} is always slot
  * {@code i+1} and the last frame of an episode (terminal or truncated) is stored for bootstrapping. Stacks never
  * reach across an episode start (earlier positions repeat the episode's first frame, as baselines' FrameStack
@@ -19,7 +19,8 @@ import org.dqnsweep.util.Rng;
  * overwritten is not sampled, like Dopamine's invalid range.
  *
  * <p>Frames live in byte-array segments allocated as the buffer fills: 1,000,000 Atari frames take 7.06 GB plus
- * 26 bytes of metadata each; no per-step objects.
+ * 6 bytes of metadata each; no per-step objects. {@link #stackInto} is the one place where states are stacked by
+ * index; the offline scorer stacks stored frames through it too.
  */
 public final class FrameReplayBuffer {
   private static final int SEGMENT_BITS = 12; // 4096 frames (29 MB of 84x84) per segment
@@ -27,7 +28,7 @@ public final class FrameReplayBuffer {
   private static final byte HAS_TRANSITION = 1;
   private static final byte DONE = 2;
   private static final byte EPISODE_START = 4;
-  private static final int FORMAT_VERSION = 2; // 1 held the frames inline
+  private static final int FORMAT_VERSION = 3; // 1 held the frames inline, 2 raw rewards and episode/step ids
   private static final int MAGIC = 0x44514E52; // "DQNR"
 
   private final int capacity;
@@ -37,9 +38,6 @@ public final class FrameReplayBuffer {
   private final byte[] flags;
   private final byte[] actions;
   private final float[] rewards;
-  private final float[] rawRewards;
-  private final long[] episodes;
-  private final long[] steps;
   private final boolean[] changed; // per segment: frames written since the last write()
   private int cursor; // next slot to write
   private int size; // slots written, up to capacity
@@ -68,19 +66,16 @@ public final class FrameReplayBuffer {
     this.flags = new byte[capacity];
     this.actions = new byte[capacity];
     this.rewards = new float[capacity];
-    this.rawRewards = new float[capacity];
-    this.episodes = new long[capacity];
-    this.steps = new long[capacity];
   }
 
   /** Bytes one slot costs when the buffer is full (frame plus metadata). */
   public static long bytesPerSlot(int frameSize) {
-    return frameSize + 1L + 1 + 4 + 4 + 8 + 8;
+    return frameSize + 1L + 1 + 4;
   }
 
-  /** Stores the first frame of a new episode; {@code obs} holds it at {@code offset}. */
-  public void startEpisode(byte[] obs, int offset, long episode, long step) {
-    write(obs, offset, episode, step, EPISODE_START);
+  /** Stores the first frame of a new episode. */
+  public void startEpisode(byte[] frame) {
+    write(frame, EPISODE_START);
     open = true;
   }
 
@@ -89,12 +84,10 @@ public final class FrameReplayBuffer {
    *
    * @param action the action taken
    * @param reward the (clipped) reward the learner uses
-   * @param rawReward the game's reward, for analysis
    * @param done whether the transition ended the learning episode (no bootstrap from the next frame)
-   * @param nextObs array holding the next frame at {@code offset}
-   * @param step agent step id of the next frame
+   * @param nextFrame the frame it led to
    */
-  public void append(int action, float reward, float rawReward, boolean done, byte[] nextObs, int offset, long step) {
+  public void append(int action, float reward, boolean done, byte[] nextFrame) {
     if (!open) {
       throw new IllegalStateException("append() before startEpisode(): every episode begins with its first frame");
     }
@@ -104,22 +97,21 @@ public final class FrameReplayBuffer {
     int prev = newest();
     actions[prev] = (byte) action;
     rewards[prev] = reward;
-    rawRewards[prev] = rawReward;
     flags[prev] |= done ? HAS_TRANSITION | DONE : HAS_TRANSITION;
-    write(nextObs, offset, episodes[prev], step, (byte) 0);
+    write(nextFrame, (byte) 0);
   }
 
-  private void write(byte[] obs, int offset, long episode, long step, byte flag) {
+  private void write(byte[] frame, byte flag) {
+    if (frame.length != frameSize) {
+      throw new IllegalArgumentException("frame of " + frame.length + " bytes, buffer built for " + frameSize);
+    }
     int slot = cursor;
     byte[] seg = segment(slot);
     changed[slot >>> SEGMENT_BITS] = true;
-    System.arraycopy(obs, offset, seg, (slot & (SEGMENT - 1)) * frameSize, frameSize);
+    System.arraycopy(frame, 0, seg, (slot & (SEGMENT - 1)) * frameSize, frameSize);
     flags[slot] = flag;
     actions[slot] = 0;
     rewards[slot] = 0;
-    rawRewards[slot] = 0;
-    episodes[slot] = episode;
-    steps[slot] = step;
     cursor = cursor + 1 == capacity ? 0 : cursor + 1;
     if (size < capacity) {
       size++;
@@ -193,7 +185,6 @@ public final class FrameReplayBuffer {
       batch.actions[b] = actions[i];
       batch.rewards[b] = rewards[i];
       batch.dones[b] = (flags[i] & DONE) != 0 ? 1f : 0f;
-      batch.slots[b] = i;
     }
   }
 
@@ -206,6 +197,25 @@ public final class FrameReplayBuffer {
         cur = cur == 0 ? capacity - 1 : cur - 1;
       }
     }
+  }
+
+  /** The newest stored state (the current observation), stacked into {@code dst} at {@code off}. */
+  public void stackNewest(byte[] dst, int off) {
+    stackInto(newest(), dst, off);
+  }
+
+  /**
+   * A copy of a recent frame: {@code age} 0 is the newest, 1 the one before it (the frame of the observation the
+   * last appended transition was taken from).
+   */
+  public byte[] copyRecentFrame(int age) {
+    if (age < 0 || age >= size) {
+      throw new IllegalArgumentException("no frame " + age + " steps back in " + size + " stored frames");
+    }
+    int slot = Math.floorMod(cursor - 1 - age, capacity);
+    byte[] out = new byte[frameSize];
+    System.arraycopy(segments[slot >>> SEGMENT_BITS], (slot & (SEGMENT - 1)) * frameSize, out, 0, frameSize);
+    return out;
   }
 
   public int size() {
@@ -232,20 +242,8 @@ public final class FrameReplayBuffer {
     return rewards[slot];
   }
 
-  public float rawReward(int slot) {
-    return rawRewards[slot];
-  }
-
   public boolean done(int slot) {
     return (flags[slot] & DONE) != 0;
-  }
-
-  public long episode(int slot) {
-    return episodes[slot];
-  }
-
-  public long step(int slot) {
-    return steps[slot];
   }
 
   /**
@@ -279,18 +277,9 @@ public final class FrameReplayBuffer {
     out.writeBoolean(open);
     out.write(flags, 0, size);
     out.write(actions, 0, size);
-    ByteBuffer buf = ByteBuffer.allocate(size * 8);
+    ByteBuffer buf = ByteBuffer.allocate(size * 4);
     buf.asFloatBuffer().put(rewards, 0, size);
     out.write(buf.array(), 0, size * 4);
-    buf.clear();
-    buf.asFloatBuffer().put(rawRewards, 0, size);
-    out.write(buf.array(), 0, size * 4);
-    buf.clear();
-    buf.asLongBuffer().put(episodes, 0, size);
-    out.write(buf.array(), 0, size * 8);
-    buf.clear();
-    buf.asLongBuffer().put(steps, 0, size);
-    out.write(buf.array(), 0, size * 8);
     for (int s = 0; s * SEGMENT < size; s++) {
       if (changed[s]) {
         store.put(s, segments[s], Math.min(SEGMENT, size - s * SEGMENT) * frameSize);
@@ -322,15 +311,9 @@ public final class FrameReplayBuffer {
     int n = size;
     in.readFully(flags, 0, n);
     in.readFully(actions, 0, n);
-    byte[] raw = new byte[n * 8];
+    byte[] raw = new byte[n * 4];
     in.readFully(raw, 0, n * 4);
     ByteBuffer.wrap(raw, 0, n * 4).asFloatBuffer().get(rewards, 0, n);
-    in.readFully(raw, 0, n * 4);
-    ByteBuffer.wrap(raw, 0, n * 4).asFloatBuffer().get(rawRewards, 0, n);
-    in.readFully(raw, 0, n * 8);
-    ByteBuffer.wrap(raw).asLongBuffer().get(episodes, 0, n);
-    in.readFully(raw, 0, n * 8);
-    ByteBuffer.wrap(raw).asLongBuffer().get(steps, 0, n);
     for (int s = 0; s * SEGMENT < n; s++) {
       int frames = Math.min(SEGMENT, n - s * SEGMENT);
       store.get(s, segment(s << SEGMENT_BITS), frames * frameSize);

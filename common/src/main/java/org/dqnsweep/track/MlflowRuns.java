@@ -94,18 +94,39 @@ public final class MlflowRuns implements BatchSender, AutoCloseable {
     }
   }
 
-  /** The experiment's id, created if it does not exist yet (another driver may create it at the same time). */
+  /** MLflow's experiment kind for model training: its UI and clients then treat the experiment as such. */
+  public static final String EXPERIMENT_KIND_TAG = "mlflow.experimentKind";
+  public static final String MODEL_TRAINING_KIND = "custom_model_development";
+
+  /**
+   * The experiment's id, created if it does not exist yet (another driver may create it at the same time), tagged
+   * as a model-training experiment ({@link #EXPERIMENT_KIND_TAG}) if it is not yet.
+   */
   public String experiment(String name) {
     var found = call("getExperimentByName", () -> client.getExperimentByName(name));
+    String id;
     if (found.isPresent()) {
-      return found.get().getExperimentId();
+      id = found.get().getExperimentId();
+      if (found.get().getTagsList().stream().anyMatch(t -> t.getKey().equals(EXPERIMENT_KIND_TAG))) {
+        return id; // a kind the user chose stays
+      }
+    } else {
+      try {
+        id = call("createExperiment", () -> client.createExperiment(name));
+      } catch (MlflowHttpException e) {
+        id = call("getExperimentByName", () -> client.getExperimentByName(name)).map(Experiment::getExperimentId)
+            .orElseThrow(() -> e);
+      }
     }
-    try {
-      return call("createExperiment", () -> client.createExperiment(name));
-    } catch (MlflowHttpException e) {
-      return call("getExperimentByName", () -> client.getExperimentByName(name)).map(Experiment::getExperimentId)
-          .orElseThrow(() -> e);
-    }
+    experimentTag(id, EXPERIMENT_KIND_TAG, MODEL_TRAINING_KIND);
+    return id;
+  }
+
+  public void experimentTag(String experimentId, String key, String value) {
+    call("setExperimentTag", () -> {
+      client.setExperimentTag(experimentId, key, value);
+      return null;
+    });
   }
 
   /**

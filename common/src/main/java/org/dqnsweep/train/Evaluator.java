@@ -4,10 +4,9 @@ import org.dqnsweep.config.EnvConfig;
 import org.dqnsweep.env.Env;
 import org.dqnsweep.env.Envs;
 import org.dqnsweep.env.Step;
-import org.dqnsweep.learn.DqnLearner;
 import org.dqnsweep.util.Rng;
 
-/** Plays whole games with a learner's greedy policy at a small epsilon, on an env of its own. */
+/** Plays whole games with an agent at a small epsilon, on an env of its own. */
 public final class Evaluator {
   private Evaluator() {}
 
@@ -17,11 +16,11 @@ public final class Evaluator {
   }
 
   /** Raw return of each of {@code games} games. */
-  public static double[] play(DqnLearner learner, EnvConfig envConfig, long seed, int games, double epsilon) {
-    return play(learner, envConfig, seed, games, epsilon, (game, env) -> { });
+  public static double[] play(Agent agent, EnvConfig envConfig, long seed, int games, double epsilon) {
+    return play(agent, envConfig, seed, games, epsilon, (game, env) -> { });
   }
 
-  public static double[] play(DqnLearner learner, EnvConfig envConfig, long seed, int games, double epsilon,
+  public static double[] play(Agent agent, EnvConfig envConfig, long seed, int games, double epsilon,
       Watcher watcher) {
     double[] returns = new double[games];
     Rng rng = Rng.derive(seed, "eval-actions");
@@ -31,9 +30,7 @@ public final class Evaluator {
         watcher.seen(g, env);
         double total = 0;
         while (true) {
-          int action = rng.nextDouble() < epsilon ? rng.nextInt(env.actionCount())
-              : Trainer.argMax(learner.qValues(obs));
-          Step s = env.step(action);
+          Step s = env.step(agent.act(obs, epsilon, rng).action());
           watcher.seen(g, env);
           total += s.rawReward();
           if (s.gameDone()) {

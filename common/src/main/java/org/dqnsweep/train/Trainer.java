@@ -1,16 +1,15 @@
 package org.dqnsweep.train;
 
 import ai.djl.Device;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.util.List;
 import java.util.Map;
 import org.dqnsweep.config.Configs;
 import org.dqnsweep.config.TrialConfig;
 import org.dqnsweep.config.Yaml;
 import org.dqnsweep.env.Env;
+import org.dqnsweep.env.EnvSpec;
 import org.dqnsweep.env.Envs;
 import org.dqnsweep.env.Step;
 import org.dqnsweep.explore.EpsilonSchedule;
@@ -24,29 +23,29 @@ import org.dqnsweep.util.Rng;
 /**
  * One DQN training run: config + seed in, events out, checkpoints along the way. {@link #run} is the whole
  * algorithm and reads top to bottom (act, step, store, learn, sync, record); Parquet, MLflow and Spark attach
- * through the {@link TrialListener}.
+ * through the {@link TrialListener}, the checkpoint's layout is {@link CheckpointFile}'s.
  */
 public final class Trainer implements AutoCloseable {
-  private static final int CHECKPOINT_FORMAT = 1;
   private static final int KEEP_CHECKPOINTS = 2;
 
   private final TrialConfig config;
   private final TrialListener listener;
   private final Checkpoints checkpoints;
   private final Env env;
+  private final EnvSpec spec;
   private final DqnLearner learner;
+  private final Agent agent;
   private final FrameReplayBuffer replay;
   private final Batch batch;
   private final EpsilonSchedule epsilon;
   private final Rng exploreRng;
   private final Rng replayRng;
-  private final int frameBytes;
-  private final byte[] actFrame;
+  private final Cadence every;
+  private final TransitionFrame actedFrame = new TransitionFrame();
 
   // Run state: everything below is saved in checkpoints.
   private long step;
   private long games;
-  private long learningEpisodes;
   private double gameRawReturn;
   private double gameClippedReturn;
   private long gameLength;
@@ -55,14 +54,11 @@ public final class Trainer implements AutoCloseable {
   private double bestEval = Double.NaN;
   private double lastEval = Double.NaN;
 
-  // Interval statistics for progress events (not saved: an interval restarts on resume).
-  private long intervalStartNanos;
-  private long intervalStartStep;
-  private long intervalStartUpdates;
-  private double lossSum;
-  private double qSum;
-  private double tdSum;
-  private int intervalUpdates;
+  // Not saved: where the replay began filling (a resume without the replay starts it again), what ran at which step.
+  private long replayStart;
+  private long evaluatedAt = -1;
+  private long checkpointedAt = -1;
+  private final UpdateStats interval = new UpdateStats();
   private long runStartNanos;
 
   /**
@@ -76,60 +72,49 @@ public final class Trainer implements AutoCloseable {
     this.checkpoints = new Checkpoints(storage, KEEP_CHECKPOINTS);
     long seed = config.seed();
     this.env = Envs.make(config.env(), Rng.derive(seed, "env").nextLong(), true);
-    int stack = config.env().frameStack();
-    int[] shape = env.observationShape();
-    this.frameBytes = env.reset().length / stack;
-    this.actFrame = new byte[frameBytes];
-    this.learner = new DqnLearner(config.learner(), config.network(), shape, env.observationType(),
-        env.actionCount(), device, seed);
-    this.replay = new FrameReplayBuffer(config.replay().capacity(), frameBytes, stack);
-    this.batch = new Batch(config.learner().batchSize(), stack, frameBytes);
+    env.reset();
+    this.spec = EnvSpec.of(env);
+    this.learner = new DqnLearner(config.learner(), config.network(), spec.observationShape(),
+        spec.observationType(), spec.actionCount(), device, seed);
+    this.agent = new Agent(learner, spec.actionCount());
+    int frameBytes = env.newestFrame().length;
+    this.replay = new FrameReplayBuffer(config.replay().capacity(), frameBytes, env.stack());
+    this.batch = new Batch(config.learner().batchSize(), env.stack(), frameBytes);
     this.epsilon = new EpsilonSchedule(config.exploration());
     this.exploreRng = Rng.derive(seed, "explore");
     this.replayRng = Rng.derive(seed, "replay");
+    this.every = new Cadence(config);
+    boolean replayRestored = false;
     if (resume) {
       String latest = checkpoints.latest().orElseThrow(() -> new IOException(
           "nothing to resume: no checkpoint in " + checkpoints.describe()));
       try (DataInputStream in = checkpoints.open(latest)) {
-        restore(in);
+        replayRestored = CheckpointFile.read(in, resumeKey(), this::readCounters, learner, env, replay,
+            () -> checkpoints.segmentsToRestore(step));
       }
-    } else {
-      replay.startEpisode(env.observation(), env.observation().length - frameBytes, learningEpisodes, step);
+    }
+    if (!replayRestored) { // a new run, or a resume without the replay: it fills again from the current frame
+      replay.startEpisode(env.newestFrame());
+      replayStart = step;
     }
   }
 
   /** Trains until the step budget or the return target; returns how it ended. */
   public TrialResult run() throws IOException {
-    TrainerLimits limits = new TrainerLimits(config);
     runStartNanos = System.nanoTime();
     listener.onStart(step);
-    startInterval();
-    byte[] obs = env.observation();
-    String stopReason = "max_agent_steps";
+    interval.start(step, learner.updates());
     long firstStep = step;
-    while (step < limits.maxSteps && !targetReached()) {
-      // act: epsilon-greedy; the Q-values are only computed for greedy actions
+    while (step < every.maxSteps && !targetReached()) {
+      // act: epsilon-greedy on the current observation
       double eps = epsilon.at(step);
-      int action;
-      double qTaken = Double.NaN;
-      double qMax = Double.NaN;
-      if (exploreRng.nextDouble() < eps) {
-        action = exploreRng.nextInt(env.actionCount());
-      } else {
-        float[] q = learner.qValues(obs);
-        action = argMax(q);
-        qTaken = q[action];
-        qMax = q[action];
-      }
+      Agent.Choice choice = agent.act(env.observation(), eps, exploreRng);
 
-      // step the env and store the transition (the frame it led to, once)
-      System.arraycopy(obs, obs.length - frameBytes, actFrame, 0, frameBytes);
-      Step s = env.step(action);
-      obs = env.observation();
-      replay.append(action, (float) s.reward(), (float) s.rawReward(), s.terminated(), obs, obs.length - frameBytes,
-          step + 1);
-      listener.onTransition(new Transition(step, games, action, s.reward(), s.rawReward(), s.terminated(), eps,
-          qTaken, qMax, actFrame));
+      // step the env and store the frame it led to (each frame once; states are stacked by index)
+      Step s = env.step(choice.action());
+      replay.append(choice.action(), (float) s.reward(), s.terminated(), env.newestFrame());
+      listener.onTransition(new Transition(step, games, choice.action(), s.reward(), s.rawReward(), s.terminated(),
+          eps, choice.q(), actedFrame));
       step++;
       gameRawReturn += s.rawReward();
       gameClippedReturn += s.reward();
@@ -138,51 +123,43 @@ public final class Trainer implements AutoCloseable {
         endGame(eps);
       }
       if (s.done()) {
-        obs = env.reset();
-        learningEpisodes++;
-        replay.startEpisode(obs, obs.length - frameBytes, learningEpisodes, step);
+        env.reset();
+        replay.startEpisode(env.newestFrame());
       }
 
-      // learn, then sync the target network every C updates
-      if (step >= limits.learnStart && step % limits.trainEvery == 0) {
+      // learn from a sampled batch, then sync the target network every C updates
+      if (every.learns(step, replayStart)) {
         replay.sample(replayRng, batch);
-        DqnLearner.UpdateStats u = learner.update(batch);
-        if (!Float.isFinite(u.loss())) {
-          throw new TrainingDivergedException("loss is " + u.loss() + " at update " + learner.updates()
-              + " (agent step " + step + "): lower learner.lr or enable learner.grad_clip");
-        }
-        lossSum += u.loss();
-        qSum += u.qMean();
-        tdSum += u.tdErrorMean();
-        intervalUpdates++;
-        if (learner.updates() % limits.targetSync == 0) {
+        interval.add(learner.update(batch), learner.updates(), step);
+        if (learner.updates() % every.targetSync == 0) {
           learner.syncTarget();
         }
       }
 
-      // record
-      if (step % limits.progressEvery == 0) {
+      // record: progress, evaluation and checkpoint, each at its cadence
+      if (every.progress(step)) {
         emitInterval(eps);
       }
-      if (limits.evalEvery > 0 && step % limits.evalEvery == 0 && step < limits.maxSteps) {
+      if (every.evaluation(step)) {
         evaluate();
       }
-      if (limits.checkpointEvery > 0 && step % limits.checkpointEvery == 0 && step < limits.maxSteps) {
+      if (every.checkpoint(step)) {
         checkpoint();
       }
     }
-    if (targetReached()) {
-      stopReason = "target_return";
-    }
-    if (step > firstStep) { // a resumed run that had already finished reports nothing twice
-      if (step % limits.progressEvery != 0) {
+    if (step > firstStep) { // the last step is evaluated and checkpointed once; a finished run reports nothing twice
+      if (!every.progress(step)) {
         emitInterval(epsilon.at(step));
       }
-      evaluate();
-      checkpoint();
+      if (evaluatedAt != step) {
+        evaluate();
+      }
+      if (checkpointedAt != step) {
+        checkpoint();
+      }
     }
-    return new TrialResult(stopReason, step, env.emulatorFrames(), games, learner.updates(), lastEval, bestEval,
-        returns.mean10(), wallSeconds(), learner.device().toString());
+    return new TrialResult(targetReached() ? "target_return" : "max_agent_steps", step, env.emulatorFrames(), games,
+        learner.updates(), lastEval, bestEval, returns.mean10(), wallSeconds(), learner.device().toString());
   }
 
   private boolean targetReached() {
@@ -204,11 +181,12 @@ public final class Trainer implements AutoCloseable {
    * only on the trial seed and the step, so evaluations need no saved state to repeat exactly.
    */
   private void evaluate() {
+    evaluatedAt = step;
     int n = config.trainer().evalEpisodes();
     if (n == 0) {
       return;
     }
-    double[] results = Evaluator.play(learner, config.env(), Rng.derive(config.seed(), "eval-" + step).nextLong(),
+    double[] results = Evaluator.play(agent, config.env(), Rng.derive(config.seed(), "eval-" + step).nextLong(),
         n, config.exploration().evalEpsilon());
     double mean = 0;
     for (double r : results) {
@@ -223,24 +201,9 @@ public final class Trainer implements AutoCloseable {
     listener.onEvaluation(new TrialListener.Evaluation(step, results, mean, Math.sqrt(var)));
   }
 
-  private void startInterval() {
-    intervalStartNanos = System.nanoTime();
-    intervalStartStep = step;
-    intervalStartUpdates = learner.updates();
-    lossSum = 0;
-    qSum = 0;
-    tdSum = 0;
-    intervalUpdates = 0;
-  }
-
   private void emitInterval(double eps) {
-    double seconds = Math.max(1e-9, (System.nanoTime() - intervalStartNanos) / 1e9);
-    double n = Math.max(1, intervalUpdates);
-    listener.onTrainInterval(new TrialListener.TrainInterval(step, learner.updates(),
-        intervalUpdates == 0 ? Double.NaN : lossSum / n, intervalUpdates == 0 ? Double.NaN : qSum / n,
-        intervalUpdates == 0 ? Double.NaN : tdSum / n, (learner.updates() - intervalStartUpdates) / seconds,
-        (step - intervalStartStep) / seconds, eps));
-    startInterval();
+    listener.onTrainInterval(interval.end(step, learner.updates(), eps));
+    interval.start(step, learner.updates());
   }
 
   private double wallSeconds() {
@@ -248,23 +211,16 @@ public final class Trainer implements AutoCloseable {
   }
 
   private void checkpoint() throws IOException {
+    checkpointedAt = step;
     listener.onCommit(step);
-    String path = checkpoints.write(step, this::save);
+    String path = checkpoints.write(step, out -> CheckpointFile.write(out, resumeKey(), spec, this::writeCounters,
+        learner, env, config.replay().inCheckpoint() ? replay : null, checkpoints.segmentsToWrite(step)));
     listener.onCheckpoint(new TrialListener.Checkpoint(step, path));
   }
 
-  /**
-   * Everything needed to continue exactly, in sections: format and config, the loop's counters and generators
-   * (length-prefixed, so readers of the policy alone can skip them), the learner, the env, the replay.
-   */
-  private void save(DataOutputStream out) throws IOException {
-    out.writeInt(CHECKPOINT_FORMAT);
-    out.writeUTF(resumeKey());
-    ByteArrayOutputStream counters = new ByteArrayOutputStream();
-    DataOutputStream c = new DataOutputStream(counters);
+  private void writeCounters(DataOutputStream c) throws IOException {
     c.writeLong(step);
     c.writeLong(games);
-    c.writeLong(learningEpisodes);
     c.writeDouble(gameRawReturn);
     c.writeDouble(gameClippedReturn);
     c.writeLong(gameLength);
@@ -274,27 +230,11 @@ public final class Trainer implements AutoCloseable {
     c.writeDouble(lastEval);
     c.writeLong(exploreRng.state());
     c.writeLong(replayRng.state());
-    out.writeInt(counters.size());
-    counters.writeTo(out);
-    learner.save(out);
-    env.saveState(out);
-    out.writeBoolean(config.replay().inCheckpoint());
-    if (config.replay().inCheckpoint()) {
-      replay.write(out, checkpoints.segmentsToWrite(step));
-    }
   }
 
-  private void restore(DataInputStream in) throws IOException {
-    String saved = readHeader(in);
-    if (!saved.equals(resumeKey())) {
-      throw new IOException("the checkpoint was written with another config; resume with the same config and "
-          + "--set overrides (only trainer.* may change), or train into a new output folder. Checkpoint config:\n"
-          + saved);
-    }
-    in.readInt(); // counters length
+  private void readCounters(DataInputStream in) throws IOException {
     step = in.readLong();
     games = in.readLong();
-    learningEpisodes = in.readLong();
     gameRawReturn = in.readDouble();
     gameClippedReturn = in.readDouble();
     gameLength = in.readLong();
@@ -304,64 +244,6 @@ public final class Trainer implements AutoCloseable {
     lastEval = in.readDouble();
     exploreRng.setState(in.readLong());
     replayRng.setState(in.readLong());
-    learner.load(in);
-    env.loadState(in);
-    if (in.readBoolean()) {
-      replay.restore(in, checkpoints.segmentsToRestore(step));
-    } else {
-      byte[] obs = env.observation(); // the replay refills from here: a new learning episode starts
-      replay.startEpisode(obs, obs.length - frameBytes, ++learningEpisodes, step);
-    }
-  }
-
-  private static String readHeader(DataInputStream in) throws IOException {
-    int format = in.readInt();
-    if (format != CHECKPOINT_FORMAT) {
-      throw new IOException("not a checkpoint of format " + CHECKPOINT_FORMAT + " (found " + format + ")");
-    }
-    return in.readUTF();
-  }
-
-  /** The trained policy, owned by this trainer (closed with it), e.g. for a trial's artifacts after {@link #run}. */
-  public Policy policy() {
-    return new Policy(config, learner);
-  }
-
-  /** A trained policy read from a checkpoint: its config (trainer settings at defaults) and its learner. */
-  public record Policy(TrialConfig config, DqnLearner learner) implements AutoCloseable {
-    /**
-     * The policy alone (config and learner, no replay or env state), in the checkpoint format that
-     * {@link #loadPolicy} and {@code bin/dqn play} read: the model artifact of a trial.
-     */
-    public void write(DataOutputStream out) throws IOException {
-      out.writeInt(CHECKPOINT_FORMAT);
-      out.writeUTF(Yaml.write(Configs.toMap(config)));
-      out.writeInt(0); // no counters
-      learner.save(out);
-      out.flush();
-    }
-
-    @Override
-    public void close() {
-      learner.close();
-    }
-  }
-
-  /** Reads the config and learner of a checkpoint, skipping the rest (for play and scoring). */
-  public static Policy loadPolicy(DataInputStream in, Device device) throws IOException {
-    TrialConfig config = TrialConfig.parse(Yaml.parse(readHeader(in), "checkpoint"), "checkpoint", List.of());
-    in.skipNBytes(in.readInt());
-    try (Env env = Envs.make(config.env(), 0, false)) {
-      DqnLearner learner = new DqnLearner(config.learner(), config.network(), env.observationShape(),
-          env.observationType(), env.actionCount(), device, config.seed());
-      try {
-        learner.load(in);
-      } catch (IOException | RuntimeException e) {
-        learner.close();
-        throw e;
-      }
-      return new Policy(config, learner);
-    }
   }
 
   /** The config a checkpoint must match to be resumed: all of it but the trainer's budget and cadence. */
@@ -371,20 +253,14 @@ public final class Trainer implements AutoCloseable {
     return Yaml.write(tree);
   }
 
+  /** The trained policy, owned by this trainer (closed with it), e.g. for a trial's artifacts after {@link #run}. */
+  public PolicyFile.Policy policy() {
+    return new PolicyFile.Policy(config, spec, learner);
+  }
+
   /** Agent steps taken so far. */
   public long step() {
     return step;
-  }
-
-  /** The index of the largest value (the first on ties): the greedy action. */
-  public static int argMax(float[] q) {
-    int best = 0;
-    for (int a = 1; a < q.length; a++) {
-      if (q[a] > q[best]) {
-        best = a;
-      }
-    }
-    return best;
   }
 
   @Override
@@ -394,19 +270,95 @@ public final class Trainer implements AutoCloseable {
   }
 
   /** Thrown when the loss stops being a finite number: the run cannot recover. */
-  public static final class TrainingDivergedException extends RuntimeException {
+  public static final class TrainingDivergedException extends RuntimeException
+      implements org.dqnsweep.util.NotRetryable {
     public TrainingDivergedException(String message) {
       super(message);
     }
   }
 
-  /** Step-like settings of the run, each in its unit. */
-  private record TrainerLimits(long maxSteps, long learnStart, int trainEvery, int targetSync, long progressEvery,
-      long evalEvery, long checkpointEvery) {
-    TrainerLimits(TrialConfig c) {
-      this(c.trainer().maxAgentSteps(), c.learner().learnStartAgentSteps(), c.learner().trainEveryAgentSteps(),
-          c.learner().targetSyncEveryUpdates(), c.trainer().progressEveryAgentSteps(),
-          c.trainer().evalEveryAgentSteps(), c.trainer().checkpointEveryAgentSteps());
+  /** The frame of the observation the last transition was taken from, copied out of the replay on request. */
+  private final class TransitionFrame implements TrialListener.Frame {
+    @Override
+    public byte[] copy() {
+      return replay.copyRecentFrame(1);
+    }
+  }
+
+  /** The run's step-like settings, each in its unit, and the one place that says what is due at a step. */
+  private static final class Cadence {
+    final long maxSteps;
+    final long learnStart;
+    final int trainEvery;
+    final int targetSync;
+    final long progressEvery;
+    final long evalEvery;
+    final long checkpointEvery;
+
+    Cadence(TrialConfig c) {
+      maxSteps = c.trainer().maxAgentSteps();
+      learnStart = c.learner().learnStartAgentSteps();
+      trainEvery = c.learner().trainEveryAgentSteps();
+      targetSync = c.learner().targetSyncEveryUpdates();
+      progressEvery = c.trainer().progressEveryAgentSteps();
+      evalEvery = c.trainer().evalEveryAgentSteps();
+      checkpointEvery = c.trainer().checkpointEveryAgentSteps();
+    }
+
+    /** An update is due: learning has started and the replay has held steps for as long since it began filling. */
+    boolean learns(long step, long replayStart) {
+      return step >= learnStart && step - replayStart >= learnStart && step % trainEvery == 0;
+    }
+
+    boolean progress(long step) {
+      return step % progressEvery == 0;
+    }
+
+    boolean evaluation(long step) {
+      return evalEvery > 0 && step % evalEvery == 0;
+    }
+
+    boolean checkpoint(long step) {
+      return checkpointEvery > 0 && step % checkpointEvery == 0;
+    }
+  }
+
+  /** Loss, Q and TD error summed over one progress interval's updates, and its rates. */
+  private static final class UpdateStats {
+    private long startNanos;
+    private long startStep;
+    private long startUpdates;
+    private double loss;
+    private double q;
+    private double td;
+    private int n;
+
+    void start(long step, long updates) {
+      startNanos = System.nanoTime();
+      startStep = step;
+      startUpdates = updates;
+      loss = 0;
+      q = 0;
+      td = 0;
+      n = 0;
+    }
+
+    void add(DqnLearner.UpdateStats u, long updates, long step) {
+      if (!Float.isFinite(u.loss())) {
+        throw new TrainingDivergedException("loss is " + u.loss() + " at update " + updates + " (agent step "
+            + step + "): lower learner.lr or enable learner.grad_clip");
+      }
+      loss += u.loss();
+      q += u.qMean();
+      td += u.tdErrorMean();
+      n++;
+    }
+
+    TrialListener.TrainInterval end(long step, long updates, double eps) {
+      double seconds = Math.max(1e-9, (System.nanoTime() - startNanos) / 1e9);
+      double none = Double.NaN;
+      return new TrialListener.TrainInterval(step, updates, n == 0 ? none : loss / n, n == 0 ? none : q / n,
+          n == 0 ? none : td / n, (updates - startUpdates) / seconds, (step - startStep) / seconds, eps);
     }
   }
 }

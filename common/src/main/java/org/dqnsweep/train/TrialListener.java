@@ -41,12 +41,16 @@ public interface TrialListener {
    * @param done the transition ended the learning episode (no bootstrap)
    * @param epsilon exploration rate when acting
    * @param qTaken Q of the taken action at act time; NaN when the action was random (no forward pass was run)
-   * @param qMax max Q at act time; NaN when the action was random
    * @param frame the newest frame of the observation the action was chosen from (84x84 grey bytes for Atari, the
-   *     state's float32 bytes for CartPole); a buffer reused by the next step, so copy what you keep
+   *     state's float32 bytes for CartPole), copied on request: valid during the call only
    */
   record Transition(long step, long episode, int action, double reward, double rawReward, boolean done,
-      double epsilon, double qTaken, double qMax, byte[] frame) {}
+      double epsilon, double qTaken, Frame frame) {}
+
+  /** A frame that is copied only if a listener asks for it (most sweeps store none). */
+  interface Frame {
+    byte[] copy();
+  }
 
   /**
    * @param episode game number (0-based)

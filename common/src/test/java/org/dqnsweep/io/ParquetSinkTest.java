@@ -67,6 +67,7 @@ class ParquetSinkTest {
 
     List<Group> rows = read(transitions);
     assertEquals(450, rows.size());
+    int greedySteps = 0;
     for (int i = 0; i < rows.size(); i++) {
       Group g = rows.get(i);
       assertEquals(i, g.getLong("step", 0), "one row per step, in order");
@@ -75,9 +76,10 @@ class ParquetSinkTest {
       if (frames == 1) {
         assertEquals(84 * 84, g.getBinary("frame", 0).length());
       }
-      boolean greedy = g.getFieldRepetitionCount("q_taken") == 1;
-      assertEquals(greedy, g.getFieldRepetitionCount("q_max") == 1, "Q values are null together");
+      greedySteps += g.getFieldRepetitionCount("q_taken");
     }
+    assertTrue(greedySteps > 0 && greedySteps < rows.size(), "q_taken is null exactly for random actions, and "
+        + "the run had both kinds: " + greedySteps + " greedy of " + rows.size());
     try (Stream<Path> s = Files.list(transitions)) {
       assertEquals(List.of("part-000000000000-000000000300.parquet", "part-000000000300-000000000450.parquet"),
           s.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).sorted().toList());

@@ -23,10 +23,11 @@ class FrameReplayBufferTest {
 
   /** Writes an episode of {@code length} transitions; frame t of episode e is (e, t). */
   private static void episode(FrameReplayBuffer r, int e, int length, boolean terminal, long[] step) {
-    r.startEpisode(new byte[] {(byte) e, 0}, 0, e, step[0]++);
+    r.startEpisode(new byte[] {(byte) e, 0});
+    step[0]++;
     for (int t = 1; t <= length; t++) {
-      r.append(t % 6, t == length ? 1 : 0, t == length ? 3.5f : 0, terminal && t == length,
-          new byte[] {(byte) e, (byte) t}, 0, step[0]++);
+      r.append(t % 6, t == length ? 1 : 0, terminal && t == length, new byte[] {(byte) e, (byte) t});
+      step[0]++;
     }
   }
 
@@ -82,14 +83,13 @@ class FrameReplayBufferTest {
     episode(r, 1, 3, true, step); // slots 0..3, transition ends at slot 2
     episode(r, 2, 2, false, step); // truncated: slots 4..6, last transition at slot 5 does not end learning
     assertEquals(1f, r.reward(2));
-    assertEquals(3.5f, r.rawReward(2));
     assertTrue(r.done(2));
     assertFalse(r.done(5));
     assertTrue(r.isValid(5), "a truncated episode's last transition bootstraps from its stored final frame");
     assertFalse(r.isValid(3), "an episode's final frame starts no transition");
     assertFalse(r.isValid(6), "nor does the newest frame");
-    assertEquals(2, r.episode(5));
-    assertEquals(6, r.step(6));
+    assertArrayEquals(new byte[] {2, 2}, r.copyRecentFrame(0), "the newest frame");
+    assertArrayEquals(new byte[] {2, 1}, r.copyRecentFrame(1), "the frame the last transition was taken from");
   }
 
   @Test
@@ -98,9 +98,9 @@ class FrameReplayBufferTest {
     FrameReplayBuffer r = new FrameReplayBuffer(capacity, FRAME, 4);
     long[] step = {0};
     // one long episode wraps the buffer several times: its oldest slots lack their earlier frames
-    r.startEpisode(new byte[] {9, 0}, 0, 9, step[0]++);
+    r.startEpisode(new byte[] {9, 0});
     for (int t = 1; t <= 173; t++) {
-      r.append(0, 0, 0, false, new byte[] {9, (byte) t}, 0, step[0]++);
+      r.append(0, 0, false, new byte[] {9, (byte) t});
     }
     // newest frame t=173 sits at slot 173 % 50 = 23; the oldest is t=124 at slot 24
     int invalid = 0;
@@ -137,8 +137,9 @@ class FrameReplayBufferTest {
     int draws = 0;
     for (int round = 0; round < 5000; round++) {
       r.sample(rng, b);
-      for (int s : b.slots) {
-        counts[s]++;
+      for (int i = 0; i < b.size; i++) {
+        int newest = i * 2 * FRAME + FRAME; // frame (e, t) of episode e sits in slot 10 (e - 1) + t
+        counts[10 * (b.states[newest] - 1) + b.states[newest + 1]]++;
         draws++;
       }
     }
@@ -171,9 +172,9 @@ class FrameReplayBufferTest {
     Batch b = new Batch(32, 4, FRAME);
     r.sample(new Rng(3), a);
     r.sample(new Rng(3), b);
-    assertArrayEquals(a.slots, b.slots);
+    assertArrayEquals(a.states, b.states);
     r.sample(new Rng(4), b);
-    assertFalse(java.util.Arrays.equals(a.slots, b.slots));
+    assertFalse(java.util.Arrays.equals(a.states, b.states));
   }
 
   @Test
@@ -220,18 +221,19 @@ class FrameReplayBufferTest {
   @Test
   void misuseIsRefusedWithAReason() {
     FrameReplayBuffer r = new FrameReplayBuffer(10, FRAME, 4);
-    assertThrows(IllegalStateException.class, () -> r.append(0, 0, 0, false, new byte[FRAME], 0, 1));
+    assertThrows(IllegalStateException.class, () -> r.append(0, 0, false, new byte[FRAME]));
     assertThrows(IllegalStateException.class, () -> r.sample(new Rng(1), new Batch(1, 4, FRAME)));
     assertThrows(IllegalArgumentException.class, () -> new FrameReplayBuffer(3, FRAME, 4));
-    r.startEpisode(new byte[FRAME], 0, 0, 0);
-    r.append(0, 0, 0, false, new byte[FRAME], 0, 1);
+    r.startEpisode(new byte[FRAME]);
+    assertThrows(IllegalArgumentException.class, () -> r.append(0, 0, false, new byte[FRAME + 1]));
+    r.append(0, 0, false, new byte[FRAME]);
     assertThrows(IllegalArgumentException.class, () -> r.sample(new Rng(1), new Batch(1, 2, FRAME)));
   }
 
   @Test
   void memoryPerSlotIsTheFramePlusSmallMetadata() {
-    assertEquals(84 * 84 + 26, FrameReplayBuffer.bytesPerSlot(84 * 84));
-    assertTrue(FrameReplayBuffer.bytesPerSlot(84 * 84) * 1_000_000L <= 7_500_000_000L);
+    assertEquals(84 * 84 + 6, FrameReplayBuffer.bytesPerSlot(84 * 84));
+    assertTrue(FrameReplayBuffer.bytesPerSlot(84 * 84) * 1_000_000L <= 7_100_000_000L);
   }
 
   @Test

@@ -20,9 +20,9 @@ class CheckpointsTest {
   private static final int SEGMENT = 4096;
 
   private static long fill(FrameReplayBuffer r, long step, int frames) {
-    r.startEpisode(new byte[] {(byte) step, 1}, 0, step, step);
+    r.startEpisode(new byte[] {(byte) step, 1});
     for (int t = 1; t < frames; t++) {
-      r.append(t % 4, t % 7 == 0 ? 1 : 0, 0, false, new byte[] {(byte) (step + t), (byte) t}, 0, step + t);
+      r.append(t % 4, t % 7 == 0 ? 1 : 0, false, new byte[] {(byte) (step + t), (byte) t});
     }
     return step + frames;
   }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.dqnsweep.config.ConfigException;
+import org.dqnsweep.track.MlflowLinks;
 import org.dqnsweep.util.Venv;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -85,7 +86,8 @@ public final class MlflowUiCommand implements Callable<Integer> {
     String url = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
     int code = p.waitFor();
     if (code == 0 && !url.isEmpty()) {
-      System.out.println("MLflow UI and tracking URI: " + url);
+      System.out.println("MLflow tracking URI: " + url);
+      System.out.println("MLflow UI, model training view: " + MlflowLinks.experiments(url));
       if (action == Action.start) {
         System.out.println("(stop it with: bin/dqn mlflow-ui stop)");
       }

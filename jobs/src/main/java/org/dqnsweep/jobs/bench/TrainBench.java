@@ -182,17 +182,16 @@ public final class TrainBench implements Callable<Integer> {
 
     Parts(TrialConfig trial, Device device, long fill) {
       env = Envs.make(trial.env(), 7, true);
-      int stack = trial.env().frameStack();
       obs = env.reset().clone();
-      int frame = obs.length / stack;
-      replay = new FrameReplayBuffer(trial.replay().capacity(), frame, stack);
-      replay.startEpisode(obs, obs.length - frame, 0, 0);
+      byte[] frame = env.newestFrame().clone();
+      replay = new FrameReplayBuffer(trial.replay().capacity(), frame.length, env.stack());
+      replay.startEpisode(frame);
       int n = (int) Math.min(trial.replay().capacity() - 1, fill);
       for (int i = 1; i <= n; i++) {
-        obs[obs.length - 1 - (i % frame)] = (byte) i;
-        replay.append(rng.nextInt(env.actionCount()), 0, 0, i % 1000 == 0, obs, obs.length - frame, i);
+        frame[frame.length - 1 - (i % frame.length)] = (byte) i;
+        replay.append(rng.nextInt(env.actionCount()), 0, i % 1000 == 0, frame);
       }
-      batch = new Batch(trial.learner().batchSize(), stack, frame);
+      batch = new Batch(trial.learner().batchSize(), env.stack(), frame.length);
       learner = new DqnLearner(trial.learner(), trial.network(), env.observationShape(), env.observationType(),
           env.actionCount(), device, 1);
       for (int i = 0; i < 10; i++) { // first calls allocate

@@ -12,7 +12,9 @@ import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.dqnsweep.train.Trainer;
+import org.dqnsweep.replay.FrameReplayBuffer;
+import org.dqnsweep.train.Agent;
+import org.dqnsweep.train.PolicyFile;
 import org.dqnsweep.util.Torch;
 
 /**
@@ -43,12 +45,11 @@ public final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row
     Path path = new Path(checkpoint);
     List<Row> out = new ArrayList<>();
     try (InputStream in = path.getFileSystem(new Configuration()).open(path);
-        Trainer.Policy policy = Trainer.loadPolicy(new DataInputStream(in),
+        PolicyFile.Policy policy = PolicyFile.read(new DataInputStream(in),
             Torch.select("cpu", task == null ? 1 : Math.max(1, task.cpus())))) {
       int stack = policy.config().env().frameStack();
       Batch batch = null;
-      byte[][] recent = null; // the current segment's frames, newest last
-      int seen = 0;
+      FrameReplayBuffer frames = null; // the stored frames, stacked by index as the learner's replay stacks them
       long episode = Long.MIN_VALUE;
       boolean restart = true;
       while (rows.hasNext()) {
@@ -60,22 +61,16 @@ public final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row
         }
         if (batch == null) {
           batch = new Batch(batchSize, stack * frame.length);
-          recent = new byte[stack][];
+          frames = new FrameReplayBuffer(stack + 2, frame.length, stack);
         }
         long ep = r.getAs("episode");
-        if (ep != episode || restart) {
+        if (ep != episode || restart) { // a new game, or a new learning episode after a done
           episode = ep;
-          seen = 0;
+          frames.startEpisode(frame);
+        } else {
+          frames.append(0, 0, false, frame); // only the frames matter for stacking
         }
-        recent[seen % stack] = frame;
-        seen++;
-        // oldest first; slots before the segment's first frame repeat it
-        for (int k = 0; k < stack; k++) {
-          int back = stack - 1 - k;
-          int index = Math.max(0, seen - 1 - back);
-          System.arraycopy(recent[index % stack], 0, batch.states, batch.n * stack * frame.length
-              + k * frame.length, frame.length);
-        }
+        frames.stackNewest(batch.states, batch.n * stack * frame.length);
         batch.keys.add(r);
         batch.n++;
         restart = r.getAs("done");
@@ -100,7 +95,7 @@ public final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row
       this.states = new byte[size * stateBytes];
     }
 
-    void flush(Trainer.Policy policy, List<Row> out) {
+    void flush(PolicyFile.Policy policy, List<Row> out) {
       if (n == 0) {
         return;
       }
@@ -108,7 +103,7 @@ public final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row
       for (int i = 0; i < n; i++) {
         Row r = keys.get(i);
         int action = r.getAs("action");
-        int greedy = Trainer.argMax(q[i]);
+        int greedy = Agent.argMax(q[i]);
         out.add(RowFactory.create(r.getAs("episode"), r.getAs("step"), action, q[i], (double) q[i][greedy],
             (double) q[i][action], greedy));
       }

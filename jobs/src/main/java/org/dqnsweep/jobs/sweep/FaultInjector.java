@@ -24,7 +24,14 @@ final class FaultInjector implements TrialListener {
         System.err.flush();
         Runtime.getRuntime().halt(137); // no shutdown hooks, no cleanup: as the kernel's OOM killer would
       }
-      throw new InjectedFault(what);
+      throw fault.permanent() ? new PermanentFault(what + ", permanent") : new InjectedFault(what);
+    }
+  }
+
+  /** A failure no retry cures, as a bad ROM or config would be. */
+  static final class PermanentFault extends RuntimeException implements org.dqnsweep.util.NotRetryable {
+    PermanentFault(String message) {
+      super(message);
     }
   }
 

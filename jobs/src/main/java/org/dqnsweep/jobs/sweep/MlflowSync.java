@@ -25,7 +25,7 @@ import org.dqnsweep.track.MlflowArtifacts;
 import org.dqnsweep.track.MlflowAuth;
 import org.dqnsweep.track.TrialTracker;
 import org.dqnsweep.train.Checkpoints;
-import org.dqnsweep.train.Trainer;
+import org.dqnsweep.train.PolicyFile;
 import org.dqnsweep.util.Torch;
 import org.dqnsweep.track.MlflowRuns;
 import org.dqnsweep.track.TrackingListener;
@@ -117,7 +117,7 @@ public final class MlflowSync {
       return;
     }
     try (DataInputStream in = files.open(latest);
-        Trainer.Policy policy = Trainer.loadPolicy(in, Torch.select("cpu", 0))) {
+        PolicyFile.Policy policy = PolicyFile.read(in, Torch.select("cpu", 0))) {
       String artifactUri = runs.run(runId).getArtifactUri();
       for (TrialTracker.Artifact a : TrialArtifacts.of(t, policy, conf, root)) {
         if (!present.contains(a.path())) {

@@ -74,6 +74,7 @@ public record SweepSpec(
     m.put("transitions", List.of(transitions.frames().name(), transitions.everyN()));
     List<Object> fs = new ArrayList<>();
     faults.forEach(f -> fs.add(f.killExecutor() ? List.of(f.trial(), f.failAtStep(), f.times(), "kill_executor")
+        : f.permanent() ? List.of(f.trial(), f.failAtStep(), f.times(), "permanent")
         : List.of(f.trial(), f.failAtStep(), f.times())));
     m.put("faults", fs);
     return Yaml.write(m);

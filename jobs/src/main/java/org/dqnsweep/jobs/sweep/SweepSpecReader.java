@@ -32,12 +32,12 @@ final class SweepSpecReader {
       throw new ConfigException(source, "expected a mapping with name, base, grid, random, seeds, transitions");
     }
     ObjectNode root = ((ObjectNode) tree).deepCopy();
-    List<String> baseOverrides = new ArrayList<>();
+    List<String> baseOverrides = new ArrayList<>(readSet(root.get("set")));
     for (String o : overrides) {
       applyOverride(root, o, baseOverrides);
     }
     ConfigNode top = new ConfigNode(root, "");
-    for (String key : List.of("name", "base", "grid", "random", "seeds", "transitions", "faults")) {
+    for (String key : List.of("name", "base", "set", "grid", "random", "seeds", "transitions", "faults")) {
       top.has(key);
     }
     top.finish();
@@ -94,6 +94,21 @@ final class SweepSpecReader {
       at = (ObjectNode) next;
     }
     at.set(path.get(path.size() - 1), Yaml.parse(override.substring(eq + 1), "--set " + override));
+  }
+
+  /**
+   * {@code set:} changes the base for every trial, as {@code --set base.*} would: a mapping of dotted trial-config
+   * keys to values, e.g. {@code set: {trainer.max_agent_steps: 30000}}; overrides on the command line come after.
+   */
+  private static List<String> readSet(JsonNode set) {
+    List<String> out = new ArrayList<>();
+    if (set == null || set.isNull()) {
+      return out;
+    }
+    require(set.isObject(), "set", "expected a mapping of trial config key paths to values, e.g. "
+        + "set: {trainer.max_agent_steps: 30000}");
+    set.fields().forEachRemaining(e -> out.add(e.getKey() + "=" + e.getValue().toString()));
+    return out;
   }
 
   private static TrialConfig readBase(JsonNode base, Path home, List<String> overrides) {
@@ -247,7 +262,7 @@ final class SweepSpecReader {
       return out;
     }
     require(faults.isArray(), "faults", "expected a list such as [{trial: t-0123456789, fail_at_step: 500, times: "
-        + "1}] (optionally kill_executor: true)");
+        + "1}] (optionally kill_executor: true or permanent: true)");
     for (int i = 0; i < faults.size(); i++) {
       ConfigNode f = new ConfigNode(faults.get(i), "faults[" + i + "]");
       String trial = f.getString("trial", null);
@@ -255,12 +270,15 @@ final class SweepSpecReader {
       long step = f.getLong("fail_at_step", 0);
       int times = f.getInt("times", 1);
       boolean kill = f.getBool("kill_executor", false);
+      boolean permanent = f.getBool("permanent", false);
       f.finish();
       require(trial != null, f.keyPath("trial"), "required: a trial id from the plan (bin/dqn sweep SPEC --plan)");
       require(hasStep, f.keyPath("fail_at_step"), "required: the agent step to fail at");
       require(step >= 0, f.keyPath("fail_at_step"), "must be >= 0 agent steps, got " + step);
       require(times >= 1, f.keyPath("times"), "must be >= 1, got " + times);
-      out.add(new Fault(trial, step, times, kill));
+      require(!(kill && permanent), f.keyPath("permanent"), "a halted executor is not a failure a retry sees: use "
+          + "kill_executor or permanent, not both");
+      out.add(new Fault(trial, step, times, kill, permanent));
     }
     return out;
   }

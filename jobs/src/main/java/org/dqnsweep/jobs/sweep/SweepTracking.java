@@ -12,6 +12,7 @@ import org.dqnsweep.config.ConfigException;
 import org.dqnsweep.config.Configs;
 import org.dqnsweep.config.Yaml;
 import org.dqnsweep.track.MlflowArtifacts;
+import org.dqnsweep.track.MlflowLinks;
 import org.dqnsweep.track.MlflowAuth;
 import org.dqnsweep.track.MlflowRuns;
 import org.dqnsweep.track.MetricPoint;
@@ -88,8 +89,14 @@ public final class SweepTracking implements AutoCloseable {
     t.ensureChildren(trials);
     out.printf(Locale.ROOT, "MLflow: experiment '%s' (id %s), sweep run %s at %s%n", name, experimentId,
         parent.runId(), trackingUri);
-    out.printf(Locale.ROOT, "  compare the trials: %s/#/experiments/%s%n", trackingUri.replaceAll("/+$", ""),
-        experimentId);
+    // a saved view per sweep: the links open on its trials, columns and charts, with no clicks
+    runs.experimentTag(experimentId, MlflowLinks.viewTag(sweepId), MlflowLinks.view("sweep " + sweepId,
+        parent.runId(), trials.isEmpty() ? List.of() : List.copyOf(trials.get(0).params().keySet())));
+    out.printf(Locale.ROOT, "  the trials: %s%n", MlflowLinks.runs(trackingUri, experimentId, sweepId));
+    out.printf(Locale.ROOT, "  their returns over agent steps: %s%n",
+        MlflowLinks.charts(trackingUri, experimentId, sweepId));
+    out.printf(Locale.ROOT, "  compare them (parallel coordinates): %s%n", MlflowLinks.compare(trackingUri,
+        experimentId, trials.stream().map(tr -> t.childRunIds.get(tr.trialId())).toList()));
     return t;
   }
 

@@ -18,7 +18,7 @@ import org.dqnsweep.io.Tables;
 import org.dqnsweep.track.LearningCurve;
 import org.dqnsweep.track.TrialTracker.Artifact;
 import org.dqnsweep.train.Evaluator;
-import org.dqnsweep.train.Trainer;
+import org.dqnsweep.train.PolicyFile;
 import org.dqnsweep.util.Rng;
 
 /**
@@ -35,7 +35,7 @@ final class TrialArtifacts {
         : List.of("config.yaml", "model.bin", "learning_curve.png", "eval.gif");
   }
 
-  static List<Artifact> of(PlannedTrial trial, Trainer.Policy policy, Configuration conf, Path root)
+  static List<Artifact> of(PlannedTrial trial, PolicyFile.Policy policy, Configuration conf, Path root)
       throws IOException {
     TrialConfig config = trial.config();
     List<Artifact> files = new ArrayList<>();
@@ -47,7 +47,7 @@ final class TrialArtifacts {
     if (config.env().isAtari()) {
       ByteArrayOutputStream gif = new ByteArrayOutputStream();
       try (ScreenRecorder recorder = new ScreenRecorder(gif, 0)) {
-        Evaluator.play(policy.learner(), config.env(), Rng.derive(config.seed(), "gif").nextLong(), 1,
+        Evaluator.play(policy.agent(), config.env(), Rng.derive(config.seed(), "gif").nextLong(), 1,
             config.exploration().evalEpsilon(), recorder);
       }
       files.add(new Artifact("eval.gif", gif.toByteArray()));

@@ -24,6 +24,7 @@ import org.dqnsweep.train.Listeners;
 import org.dqnsweep.train.Trainer;
 import org.dqnsweep.train.TrialListener;
 import org.dqnsweep.train.TrialResult;
+import org.dqnsweep.util.NotRetryable;
 import org.dqnsweep.util.Torch;
 
 /**
@@ -108,7 +109,15 @@ final class TrialTask implements Function<PlannedTrial, TrialOutcome> {
       }
       return new TrialOutcome(trial.trialId(), TrialOutcome.FINISHED, device.device().toString(),
           device.gpuAddress(), device.note(), result, "", attempt);
-    } catch (Trainer.TrainingDivergedException e) {
+    } catch (RuntimeException e) {
+      if (!(e instanceof NotRetryable)) {
+        if (tracker != null) {
+          tracker.flush(FLUSH_DEADLINE); // the retry continues the same run
+        }
+        throw e;
+      }
+      // a diverged loss, a bad config or ROM: every retry would fail the same way, so the trial ends here
+      LOG.warn("trial {} failed for good: {}", trial.trialId(), e.getMessage());
       if (tracker != null) {
         tags.put("status", TrialOutcome.FAILED);
         tags.put("error", e.getMessage());
@@ -116,7 +125,7 @@ final class TrialTask implements Function<PlannedTrial, TrialOutcome> {
       }
       return new TrialOutcome(trial.trialId(), TrialOutcome.FAILED, device.device().toString(), device.gpuAddress(),
           device.note(), null, e.getMessage(), attempt);
-    } catch (RuntimeException | IOException e) {
+    } catch (IOException e) {
       if (tracker != null) {
         tracker.flush(FLUSH_DEADLINE); // the retry continues the same run
       }

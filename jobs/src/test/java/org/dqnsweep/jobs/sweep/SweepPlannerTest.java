@@ -218,7 +218,7 @@ class SweepPlannerTest {
     List<PlannedTrial> quickTrials = SweepPlanner.plan(quick);
     assertEquals(8, quickTrials.size());
     for (PlannedTrial t : quickTrials) {
-      assertTrue(t.config().trainer().maxAgentSteps() <= 1000, "quickstart trials stay tiny");
+      assertTrue(t.config().trainer().maxAgentSteps() <= 2000, "quickstart trials stay tiny");
     }
     assertEquals(Set.of("exponential", "linear"),
         Set.copyOf(quickTrials.stream().map(t -> t.params().get("exploration.schedule")).toList()));

@@ -50,7 +50,7 @@ class SweepSpecTest {
         s.random().orElseThrow());
     assertEquals(List.of(1L, 2L), s.seeds());
     assertEquals(new Transitions(TransitionFrames.EVERY_N, 1000), s.transitions());
-    assertEquals(List.of(new Fault("t-0123456789", 500, 1, false)), s.faults());
+    assertEquals(List.of(new Fault("t-0123456789", 500, 1, false, false)), s.faults());
   }
 
   @Test

@@ -1,0 +1,18 @@
+import { chromium } from 'playwright-core';
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox','--disable-gpu'] });
+const ctx = await browser.newContext({ viewport: { width: 1500, height: 1000 } });
+await ctx.addInitScript(() => { localStorage.setItem('mlflow.assistant.fab.autoOpenedOnFirstLoad_v1','true'); localStorage.setItem('mlflow.assistant.panelOpen_v1','false'); });
+const page = await ctx.newPage();
+await page.goto('http://127.0.0.1:5000/#/experiments/1/runs?workflowType=machine_learning&viewStateShareKey=cartpole-lr-sync-39394d6c');
+await page.waitForTimeout(6000);
+await page.click('[aria-label="Hide banner"]');
+await page.waitForTimeout(1000);
+const cell = page.locator('.ag-header-cell').filter({ hasText: 'learner.target_sync_every_updates' });
+console.log(await cell.evaluate(e => e.outerHTML.replace(/<svg.*?<\/svg>/g,'').slice(0, 2500)));
+console.log(await page.evaluate(() => [...document.querySelectorAll('.ag-header-cell')].map(c => { const t = [...c.querySelectorAll('*')].filter(e => e.children.length === 0 && e.textContent.trim()).map(e => `${e.textContent.trim()} ${e.scrollWidth}/${e.clientWidth}`); return c.getAttribute('col-id') + ' ' + c.getBoundingClientRect().width + ' ' + t.join(';'); }).join('\n')));
+await cell.locator('.ag-header-cell-resize').dblclick();
+await page.waitForTimeout(1000);
+await page.mouse.move(2, 500);
+console.log(await page.evaluate(() => ({ top: document.querySelector('.ag-body-viewport').getBoundingClientRect().top, h: document.querySelector('.ag-center-cols-container').offsetHeight, search: document.querySelector('[data-testid=search-box]').value })));
+await page.screenshot({ path: '/tmp/shot/autosize.png' });
+await browser.close();
