@@ -295,13 +295,15 @@ function compareProblems({ trials, params, metrics }) {
   return problems;
 }
 
+const exactly = (text) => new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+
 // Makes a multiple-choice select (located by its label) hold exactly the wanted values.
 async function choose(page, label, wanted) {
-  const select = page.locator('div', { hasText: new RegExp(`^${label}$`) }).locator('xpath=following-sibling::div[1]');
+  const select = page.locator('div', { hasText: exactly(label) }).locator('xpath=following-sibling::div[1]');
   const chosen = async () => (await select.locator('[class*="-select-selection-item-content"]').allInnerTexts()).map((s) => s.trim());
   for (const value of await chosen()) {
     if (!wanted.includes(value)) {
-      await select.locator('[class*="-select-selection-item"]', { hasText: new RegExp(`^${value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) })
+      await select.locator('[class*="-select-selection-item"]', { hasText: exactly(value) })
         .locator('[class*="-select-selection-item-remove"]').click();
     }
   }
@@ -310,7 +312,7 @@ async function choose(page, label, wanted) {
     await select.locator('[class*="-select-selector"]').click();
     await select.locator('input').fill(value);
     const option = page.locator('[class*="-select-dropdown"]:not([class*="-select-dropdown-hidden"]) [class*="-select-item-option"]')
-      .filter({ hasText: new RegExp(`^${value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) });
+      .filter({ hasText: exactly(value) });
     try {
       await option.first().click({ timeout: 10_000 });
     } catch {
@@ -445,7 +447,9 @@ async function shootCompare(context, uri, sweep) {
   return onPage(context, 'compare', url, async (page) => {
     // loaded: the title, the tab, both selections and the plot are there (whatever they hold)
     await until(page, `compare page (${url})`, (a) => [...pageProblems(), ...compareProblems(a)]
-      .filter((p) => !/^(Parameters|Metrics): |^the plot's axes/.test(p)), arg);
+      .filter((p) => !/^(Parameters|Metrics): |^the plot's axes|^the Parallel Coordinates Plot tab/.test(p)), arg);
+    const tab = page.getByRole('tab', { name: 'Parallel Coordinates Plot', exact: true });
+    if (await tab.getAttribute('aria-selected') !== 'true') await tab.click();
     await choose(page, 'Metrics:', arg.metrics);
     await choose(page, 'Parameters:', arg.params);
     const ready = (a) => [...pageProblems(), ...compareProblems(a)];

@@ -9,7 +9,7 @@ import static org.dqnsweep.config.ConfigException.require;
  *
  * @param game ALE game name ({@code pong}, {@code breakout}, {@code space_invaders}, ...), {@code cartpole}, or
  *     {@code moving_dot} (a synthetic check that needs frame history, see {@link org.dqnsweep.env.MovingDot})
- * @param romDir folder holding {@code <game>.bin}; null means {@code ALE_ROM_DIR}, then the project venv's ale-py
+ * @param romDir folder holding {@code <game>.bin}; unset: {@code ALE_ROM_DIR}, then the project venv's ale-py
  * @param noopMax up to this many no-op agent actions after reset (0 disables NoopReset)
  * @param frameSkip emulator frames per agent step (MaxAndSkip)
  * @param maxPool pixel-wise max of the last two emulator frames of each agent step

@@ -13,12 +13,15 @@ import static org.dqnsweep.config.ConfigException.require;
  * @param decayAgentSteps the time constant or duration, in agent steps
  * @param evalEpsilon epsilon of evaluation episodes (Nature: 0.05)
  */
-public record ExplorationConfig(String schedule, double start, double end, long decayAgentSteps, double evalEpsilon) {
-  public static final ExplorationConfig ORIGINAL_SCRIPT = new ExplorationConfig("exponential", 1.0, 0.01, 30_000, 0.05);
+public record ExplorationConfig(Schedule schedule, double start, double end, long decayAgentSteps, double evalEpsilon) {
+  public static final ExplorationConfig ORIGINAL_SCRIPT = new ExplorationConfig(Schedule.EXPONENTIAL, 1.0, 0.01, 30_000,
+      0.05);
+
+  /** The shape of epsilon's decay. */
+  public enum Schedule { EXPONENTIAL, LINEAR }
 
   public ExplorationConfig {
-    require("exponential".equals(schedule) || "linear".equals(schedule), "exploration.schedule",
-        "expected exponential or linear, got '" + schedule + "'");
+    require(schedule != null, "exploration.schedule", "expected exponential or linear");
     require(start >= 0 && start <= 1, "exploration.start", "must be in [0, 1], got " + start);
     require(end >= 0 && end <= 1, "exploration.end", "must be in [0, 1], got " + end);
     require(decayAgentSteps >= 1, "exploration.decay_agent_steps", "must be >= 1 agent step, got " + decayAgentSteps);

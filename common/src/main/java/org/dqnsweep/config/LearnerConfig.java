@@ -11,11 +11,11 @@ import static org.dqnsweep.config.ConfigException.require;
  * @param gamma discount factor
  * @param lr Adam learning rate
  * @param adamEps Adam epsilon, added to the square root of the second moment (PyTorch default 1e-8)
- * @param loss {@code huber} (delta {@code huberDelta}) or {@code mse}
+ * @param loss of the TD error: {@code huber} (quadratic within {@code huber_delta}, then linear) or {@code mse}
  * @param huberDelta where the Huber loss turns from quadratic to linear
  * @param doubleDqn take the next action from the online net, its value from the target net (van Hasselt 2016)
- * @param gradClip {@code none}, {@code value} (clamp each gradient to +-gradClipValue) or {@code norm} (rescale to
- *     global L2 norm gradClipValue)
+ * @param gradClip {@code none}, {@code value} (clamp each gradient element to +-{@code grad_clip_value}) or
+ *     {@code norm} (rescale to the global L2 norm {@code grad_clip_value}, as torch.nn.utils.clip_grad_norm_)
  * @param gradClipValue the clamp bound or the max global norm
  * @param batchSize transitions per update
  * @param targetSyncEveryUpdates copy online to target every this many updates
@@ -26,10 +26,10 @@ public record LearnerConfig(
     double gamma,
     double lr,
     double adamEps,
-    String loss,
+    Loss loss,
     double huberDelta,
     boolean doubleDqn,
-    String gradClip,
+    GradClip gradClip,
     double gradClipValue,
     int batchSize,
     int targetSyncEveryUpdates,
@@ -37,17 +37,22 @@ public record LearnerConfig(
     long learnStartAgentSteps) {
 
   public static final LearnerConfig ORIGINAL_SCRIPT =
-      new LearnerConfig(0.99, 1e-4, 1e-8, "huber", 1.0, false, "none", 1.0, 32, 1000, 1, 10_000);
+      new LearnerConfig(0.99, 1e-4, 1e-8, Loss.HUBER, 1.0, false, GradClip.NONE, 1.0, 32, 1000, 1, 10_000);
+
+  /** The loss of the TD error. */
+  public enum Loss { HUBER, MSE }
+
+  /** How gradients are clipped before the Adam step. */
+  public enum GradClip { NONE, VALUE, NORM }
 
   public LearnerConfig {
     require(gamma >= 0 && gamma <= 1, "learner.gamma", "must be in [0, 1], got " + gamma);
     require(lr > 0 && lr < 1, "learner.lr", "must be in (0, 1), got " + lr);
     require(adamEps > 0 && adamEps < 1, "learner.adam_eps", "must be in (0, 1), got " + adamEps);
-    require("huber".equals(loss) || "mse".equals(loss), "learner.loss", "expected huber or mse, got '" + loss + "'");
+    require(loss != null, "learner.loss", "expected huber or mse");
     require(huberDelta > 0 && Double.isFinite(huberDelta), "learner.huber_delta", "must be a finite number > 0, got "
         + huberDelta);
-    require("none".equals(gradClip) || "value".equals(gradClip) || "norm".equals(gradClip), "learner.grad_clip",
-        "expected none, value or norm, got '" + gradClip + "'");
+    require(gradClip != null, "learner.grad_clip", "expected none, value or norm");
     require(gradClipValue > 0 && Double.isFinite(gradClipValue), "learner.grad_clip_value",
         "must be a finite number > 0, got " + gradClipValue);
     require(batchSize >= 1 && batchSize <= 65536, "learner.batch_size", "must be in [1, 65536], got " + batchSize);

@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * The Q-network. Default: the Nature CNN of the original script (conv 32 8x8/4, 64 4x4/2, 64 3x3/1, dense 512).
  *
- * @param type the architecture (see {@link Type})
+ * @param type the architecture: {@code nature_cnn} (Mnih et al. 2015) or {@code nips_cnn} (Mnih et al. 2013,
+ *     about a third of the compute) for screens, {@code mlp} for cartpole and moving_dot
  * @param dueling split the head into value and advantage streams (Wang et al. 2016)
  * @param hidden widths of the MLP's hidden layers (mlp only)
  */

@@ -13,7 +13,7 @@ public final class EpsilonSchedule {
   private final double decay;
 
   public EpsilonSchedule(ExplorationConfig c) {
-    this.exponential = "exponential".equals(c.schedule());
+    this.exponential = c.schedule() == ExplorationConfig.Schedule.EXPONENTIAL;
     this.start = c.start();
     this.end = c.end();
     this.decay = c.decayAgentSteps();

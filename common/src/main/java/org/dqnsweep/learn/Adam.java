@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.List;
+import org.dqnsweep.config.LearnerConfig.GradClip;
 import org.dqnsweep.util.FloatIo;
 
 /**
@@ -25,7 +26,7 @@ final class Adam {
   private static final float BETA2 = 0.999f;
   private final float lr;
   private final float eps;
-  private final String clip;
+  private final GradClip clip;
   private final float clipValue;
   private final NDArray[] m;
   private final NDArray[] v;
@@ -41,12 +42,12 @@ final class Adam {
    * @param clip {@code none}, {@code value} (clamp each gradient element) or {@code norm} (rescale to a global L2
    *     norm, as torch.nn.utils.clip_grad_norm_)
    */
-  Adam(NDManager manager, List<Parameter> params, double lr, double eps, String clip, double clipValue) {
+  Adam(NDManager manager, List<Parameter> params, double lr, double eps, GradClip clip, double clipValue) {
     this(manager, params, lr, eps, clip, clipValue, Device.Type.CPU.equals(manager.getDevice().getDeviceType()));
   }
 
   /** @param hostLoop update in a Java loop over the tensors' memory (CPU only) instead of the engine's kernel */
-  Adam(NDManager manager, List<Parameter> params, double lr, double eps, String clip, double clipValue,
+  Adam(NDManager manager, List<Parameter> params, double lr, double eps, GradClip clip, double clipValue,
       boolean hostLoop) {
     this.lr = (float) lr;
     this.eps = (float) eps;
@@ -73,7 +74,7 @@ final class Adam {
     try (NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
       float rescale = 1;
-      if ("norm".equals(clip)) {
+      if (clip == GradClip.NORM) {
         double total = 0;
         for (NDArray g : grads) {
           total += hostLoop ? sumOfSquares(view(g)) : g.square().sum().getFloat();
@@ -108,7 +109,7 @@ final class Adam {
       p.get(from, ps, 0, len);
       m.get(from, ms, 0, len);
       v.get(from, vs, 0, len);
-      if ("value".equals(clip)) {
+      if (clip == GradClip.VALUE) {
         for (int i = 0; i < len; i++) {
           gs[i] = Math.max(-clipValue, Math.min(clipValue, gs[i] * rescale));
         }
@@ -139,7 +140,7 @@ final class Adam {
       double correction2) {
     float stepSize = (float) (lr * Math.sqrt(correction2) / correction1);
     float epsHat = (float) (eps * Math.sqrt(correction2));
-    NDArray g = "value".equals(clip) ? grad.clip(-clipValue, clipValue) : grad;
+    NDArray g = clip == GradClip.VALUE ? grad.clip(-clipValue, clipValue) : grad;
     p.getNDArrayInternal().adamUpdate(new NDList(p, g, m, v), new NDList(p), stepSize, stepSize, 0f, rescale, -1f,
         BETA1, BETA2, epsHat, false, false);
   }

@@ -134,7 +134,7 @@ public final class DqnLearner implements AutoCloseable {
       try {
         NDArray q = online.forwardForUpdate(s, leaves, scope).gather(a, 1).reshape(actions.length);
         NDArray td = q.sub(y);
-        NDArray loss = "huber".equals(config.loss()) ? huber(td, (float) config.huberDelta()).mean() : td.square().mean();
+        NDArray loss = config.loss() == LearnerConfig.Loss.HUBER ? huber(td, (float) config.huberDelta()).mean() : td.square().mean();
         JniUtils.backward((PtNDArray) loss, (PtNDArray) loss.onesLike(), false, false);
         stats = new UpdateStats(loss.getFloat(), q.mean().getFloat(), td.abs().mean().getFloat());
       } finally {

@@ -31,7 +31,9 @@ class AdamTest {
       p.setShape(new Shape(start.length));
       p.initialize(m, DataType.FLOAT32);
       p.getArray().set(start);
-      Adam adam = new Adam(m, List.of(p), 0.1, 1e-3, clip, clipValue, hostLoop);
+      Adam adam = new Adam(m, List.of(p), 0.1, 1e-3,
+          org.dqnsweep.config.LearnerConfig.GradClip.valueOf(clip.toUpperCase(java.util.Locale.ROOT)), clipValue,
+          hostLoop);
       for (int s = 0; s < steps; s++) {
         try (GradientCollector g = Engine.getInstance().newGradientCollector()) {
           NDArray loss = p.getArray().square().mul(c).sum();

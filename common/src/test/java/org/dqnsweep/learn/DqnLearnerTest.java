@@ -66,7 +66,8 @@ class DqnLearnerTest {
   }
 
   private static LearnerConfig config(String loss, boolean doubleDqn, String clip) {
-    return new LearnerConfig(0.99, 1e-3, 1e-8, loss, 1.0, doubleDqn, clip, 1.0, 16, 100, 1, 16);
+    return new LearnerConfig(0.99, 1e-3, 1e-8, LearnerConfig.Loss.valueOf(loss.toUpperCase(java.util.Locale.ROOT)),
+        1.0, doubleDqn, LearnerConfig.GradClip.valueOf(clip.toUpperCase(java.util.Locale.ROOT)), 1.0, 16, 100, 1, 16);
   }
 
   private static Batch fixedBatch(int stack, int frameSize, long seed) {

@@ -102,12 +102,15 @@ class SweepJobTest {
     List<PlannedTrial> plan = SweepPlanner.plan(SweepSpec.load(spec(dir, "plan", grid), List.of()));
     String flaky = plan.get(0).trialId();
     String hopeless = plan.get(1).trialId();
-    // the flaky trial dies mid-interval after its checkpoint at 400, twice; the hopeless one on every attempt
+    String doomed = plan.get(2).trialId();
+    // the flaky trial dies mid-interval after its checkpoint at 400, twice; the hopeless one on every attempt; the
+    // doomed one fails as a bad ROM or config would, which no retry cures
     Path spec = spec(dir, "faults", grid + """
         faults:
           - {trial: %s, fail_at_step: 455, times: 2}
           - {trial: %s, fail_at_step: 150, times: 99}
-        """.formatted(flaky, hopeless));
+          - {trial: %s, fail_at_step: 120, times: 99, permanent: true}
+        """.formatted(flaky, hopeless, doomed));
     Path out = dir.resolve("out");
     CliRunner.Run r = CliRunner.run("sweep", spec.toString(), "--output", out.toString(), "--progress-seconds", "1",
         "--tracking-uri", "none");
@@ -117,8 +120,15 @@ class SweepJobTest {
 
     try (SparkSession spark = reader()) {
       assertExactlyOnce(spark, root, flaky, hopeless);
+      Row failed = spark.read().parquet(root.resolve("trials").toString()).filter("trial_id = '" + doomed + "'")
+          .first();
+      assertEquals("FAILED", failed.getAs("status"));
+      assertEquals(0L, (long) failed.getAs("attempt"), "ended at its first attempt, not retried");
+      assertTrue(failed.<String>getAs("error").contains("permanent"), failed.toString());
     }
     assertFalse(r.out().contains("trial " + flaky + " FAILED"));
+    assertEquals(1, (r.out() + r.err()).split("injected fault at agent step 120", -1).length - 1,
+        "the permanent failure is reported once, not once per attempt");
   }
 
   private static void assertExactlyOnce(SparkSession spark, Path root, String flaky, String hopeless) {
@@ -143,6 +153,25 @@ class SweepJobTest {
         org.apache.spark.sql.Encoders.LONG()).collectAsList();
     for (int i = 0; i < numbers.size(); i++) {
       assertEquals(i, numbers.get(i), "episodes 0..n-1 without gaps");
+    }
+  }
+
+  @Test
+  void tooManyTrialsAndAMissingRomAreRefusedBeforeSparkStarts(@TempDir Path dir) throws IOException {
+    Path big = spec(dir, "big", "random: {n: 1001, seed: 1, params: {learner.lr: {loguniform: [1.0e-5, 1.0e-2]}}}\n");
+    CliRunner.Run r = CliRunner.run("sweep", big.toString(), "--output", dir.resolve("out").toString(),
+        "--tracking-uri", "none");
+    assertEquals(2, r.code(), r.out() + r.err());
+    assertTrue(r.err().contains("error: --max-trials: the sweep plans 1001 trials, more than 1000"), r.err());
+    assertFalse(r.out().contains("Spark 4"), "Spark never started: " + r.out());
+
+    Path noRom = TinySweeps.write(dir, "norom", "base: pong-smoke\nset: {env.game: no_such_game}\n", "");
+    for (String plan : List.of("--plan", "--progress-seconds=1")) {
+      CliRunner.Run n = CliRunner.run("sweep", noRom.toString(), plan, "--output", dir.resolve("out").toString(),
+          "--tracking-uri", "none");
+      assertEquals(2, n.code(), n.out() + n.err());
+      assertTrue(n.err().startsWith("error: env.game: No ROM 'no_such_game.bin'"), n.err());
+      assertEquals(1, n.err().strip().lines().count(), "one line: " + n.err());
     }
   }
 

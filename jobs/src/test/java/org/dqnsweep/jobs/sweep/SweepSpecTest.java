@@ -54,6 +54,20 @@ class SweepSpecTest {
   }
 
   @Test
+  void setChangesThePresetForEveryTrialAndTheCommandLineComesAfter() {
+    SweepSpec s = spec("name: s\nbase: pong-smoke\nset: {trainer.max_agent_steps: 900, learner.lr: 3.0e-4}\n");
+    assertEquals(900, s.base().trainer().maxAgentSteps());
+    assertEquals(3e-4, s.base().learner().lr());
+    assertEquals(200, s.base().learner().learnStartAgentSteps(), "the rest is the preset's");
+    SweepSpec cli = SweepSpec.parse("name: s\nbase: pong-smoke\nset: {trainer.max_agent_steps: 900}\n", "t",
+        HOME, List.of("base.trainer.max_agent_steps=1200"));
+    assertEquals(1200, cli.base().trainer().maxAgentSteps());
+    assertError("base.trainer.max_agent_stepz", "did you mean 'max_agent_steps'?",
+        "name: s\nbase: pong-smoke\nset: {trainer.max_agent_stepz: 900}\n");
+    assertError("set", "expected a mapping", "name: s\nbase: pong-smoke\nset: [1]\n");
+  }
+
+  @Test
   void defaultsAreTheBaseAloneOnItsOwnSeedWithoutFrames() {
     SweepSpec s = spec("name: solo\nbase: {seed: 5, learner: {lr: 3.0e-4}}\n");
     assertEquals("inline", s.baseName());
