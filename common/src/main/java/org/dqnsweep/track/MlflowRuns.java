@@ -103,7 +103,7 @@ public final class MlflowRuns implements BatchSender, AutoCloseable {
    * as a model-training experiment ({@link #EXPERIMENT_KIND_TAG}) if it is not yet.
    */
   public String experiment(String name) {
-    var found = call("getExperimentByName", () -> client.getExperimentByName(name));
+    var found = byName(name);
     String id;
     if (found.isPresent()) {
       id = found.get().getExperimentId();
@@ -114,12 +114,21 @@ public final class MlflowRuns implements BatchSender, AutoCloseable {
       try {
         id = call("createExperiment", () -> client.createExperiment(name));
       } catch (MlflowHttpException e) {
-        id = call("getExperimentByName", () -> client.getExperimentByName(name)).map(Experiment::getExperimentId)
-            .orElseThrow(() -> e);
+        id = byName(name).map(Experiment::getExperimentId).orElseThrow(() -> e);
       }
     }
     experimentTag(id, EXPERIMENT_KIND_TAG, MODEL_TRAINING_KIND);
     return id;
+  }
+
+  /**
+   * The experiment of that name, if any, by a search: getExperimentByName answers 404 for a new name, which the
+   * client logs as a retried "rate limit" warning on every first run.
+   */
+  private java.util.Optional<Experiment> byName(String name) {
+    String filter = "name = '" + name.replace("'", "\\'") + "'";
+    return call("searchExperiments", () -> client.searchExperiments(filter, ViewType.ACTIVE_ONLY, 1, List.of()))
+        .getItems().stream().filter(x -> x.getName().equals(name)).findFirst();
   }
 
   public void experimentTag(String experimentId, String key, String value) {
