@@ -50,23 +50,9 @@ public record TrialConfig(
       throw new ConfigException(source, "expected a mapping of config sections (env, network, learner, ...)");
     }
     ObjectNode root = ((ObjectNode) tree).deepCopy();
-    for (String o : overrides) {
-      int eq = o.indexOf('=');
-      if (eq <= 0) {
-        throw new ConfigException(o, "an override is key.path=value, e.g. learner.lr=3e-4");
-      }
-      String[] path = o.substring(0, eq).trim().split("\\.");
-      ObjectNode at = root;
-      for (int i = 0; i < path.length - 1; i++) {
-        JsonNode next = at.get(path[i]);
-        if (next == null || next.isNull()) {
-          next = at.putObject(path[i]);
-        } else if (!next.isObject()) {
-          throw new ConfigException(o.substring(0, eq), "'" + path[i] + "' is a value, not a section");
-        }
-        at = (ObjectNode) next;
-      }
-      at.set(path[path.length - 1], Yaml.parse(o.substring(eq + 1), "--set " + o));
+    for (String text : overrides) {
+      ConfigOverride o = ConfigOverride.parse(text, "learner.lr=3e-4");
+      o.applyTo(root, o.path());
     }
     return Configs.read(new ConfigNode(root, ""), TrialConfig.class, ORIGINAL_SCRIPT);
   }

@@ -2,6 +2,8 @@ package org.dqnsweep.learn;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -38,10 +40,15 @@ public final class DqnLearner implements AutoCloseable {
   private final ByteBuffer single;
   private ByteBuffer scoring; // grown on demand by the batch qValues
   private final long[] actions;
+  private final NDArray sums; // loss, mean Q, mean |TD| summed on the device since the last drainTotals()
+  private long summed;
   private long updates;
 
-  /** Loss and diagnostics of one update. */
-  public record UpdateStats(float loss, float qMean, float tdErrorMean) {}
+  /**
+   * Loss, mean Q of the taken actions and mean absolute TD error, each summed over {@code updates} updates.
+   * A non-finite loss anywhere among them makes {@code loss} non-finite.
+   */
+  public record Totals(long updates, double loss, double qMean, double tdErrorMean) {}
 
   /**
    * @param observationShape one observation, e.g. [4, 84, 84]
@@ -75,6 +82,7 @@ public final class DqnLearner implements AutoCloseable {
     this.nextStates = aligned(bytes * config.batchSize());
     this.single = aligned(bytes);
     this.actions = new long[config.batchSize()];
+    this.sums = root.zeros(new Shape(3), DataType.FLOAT64);
   }
 
   /** Q-values of one observation (for acting). */
@@ -109,12 +117,15 @@ public final class DqnLearner implements AutoCloseable {
     }
   }
 
-  /** One gradient step on a sampled batch. Learners on different threads may update concurrently. */
-  public UpdateStats update(Batch batch) {
+  /**
+   * One gradient step on a sampled batch. Its loss and diagnostics stay on the device (no host sync per update:
+   * on a GPU each one would stall the stream) until {@link #drainTotals}. Learners on different threads may update
+   * concurrently.
+   */
+  public void update(Batch batch) {
     if (batch.size != config.batchSize()) {
       throw new IllegalArgumentException("batch of " + batch.size + ", learner built for " + config.batchSize());
     }
-    UpdateStats stats;
     try (NDManager scope = root.newSubManager()) {
       NDArray s = input(scope, states, batch.states, batchShape);
       NDArray next = input(scope, nextStates, batch.nextStates, batchShape);
@@ -130,16 +141,20 @@ public final class DqnLearner implements AutoCloseable {
       // Autograd on this thread only: DJL's GradientCollector allows one per process, which would serialize
       // (or break) trials sharing an executor JVM; PyTorch's grad mode itself is per thread.
       NDArray[] leaves = new NDArray[online.parameters().size()]; // filled by forwardForUpdate
+      NDArray q;
+      NDArray td;
+      NDArray loss;
       JniUtils.setGradMode(true);
       try {
-        NDArray q = online.forwardForUpdate(s, leaves, scope).gather(a, 1).reshape(actions.length);
-        NDArray td = q.sub(y);
-        NDArray loss = config.loss() == LearnerConfig.Loss.HUBER ? huber(td, (float) config.huberDelta()).mean() : td.square().mean();
+        q = online.forwardForUpdate(s, leaves, scope).gather(a, 1).reshape(actions.length);
+        td = q.sub(y);
+        loss = config.loss() == LearnerConfig.Loss.HUBER ? huber(td, (float) config.huberDelta()).mean()
+            : td.square().mean();
         JniUtils.backward((PtNDArray) loss, (PtNDArray) loss.onesLike(), false, false);
-        stats = new UpdateStats(loss.getFloat(), q.mean().getFloat(), td.abs().mean().getFloat());
       } finally {
         JniUtils.setGradMode(false);
       }
+      sums.addi(NDArrays.stack(new NDList(loss, q.mean(), td.abs().mean())).toType(DataType.FLOAT64, false));
       NDArray[] grads = new NDArray[leaves.length];
       for (int i = 0; i < grads.length; i++) {
         grads[i] = leaves[i].getGradient();
@@ -147,7 +162,16 @@ public final class DqnLearner implements AutoCloseable {
       adam.step(online.parameters(), grads);
     }
     updates++;
-    return stats;
+    summed++;
+  }
+
+  /** The totals of the updates since the last call, read from the device in one transfer, then reset. */
+  public Totals drainTotals() {
+    double[] v = sums.toDoubleArray();
+    Totals t = new Totals(summed, v[0], v[1], v[2]);
+    sums.set(new double[3]);
+    summed = 0;
+    return t;
   }
 
   /**

@@ -130,7 +130,7 @@ public final class Trainer implements AutoCloseable {
       // learn from a sampled batch, then sync the target network every C updates
       if (every.learns(step, replayStart)) {
         replay.sample(replayRng, batch);
-        interval.add(learner.update(batch), learner.updates(), step);
+        learner.update(batch);
         if (learner.updates() % every.targetSync == 0) {
           learner.syncTarget();
         }
@@ -202,6 +202,7 @@ public final class Trainer implements AutoCloseable {
   }
 
   private void emitInterval(double eps) {
+    interval.add(learner.drainTotals(), step);
     listener.onTrainInterval(interval.end(step, learner.updates(), eps));
     interval.start(step, learner.updates());
   }
@@ -211,6 +212,7 @@ public final class Trainer implements AutoCloseable {
   }
 
   private void checkpoint() throws IOException {
+    interval.add(learner.drainTotals(), step); // a diverged network is never checkpointed
     checkpointedAt = step;
     listener.onCommit(step);
     String path = checkpoints.write(step, out -> CheckpointFile.write(out, resumeKey(), spec, this::writeCounters,
@@ -323,7 +325,10 @@ public final class Trainer implements AutoCloseable {
     }
   }
 
-  /** Loss, Q and TD error summed over one progress interval's updates, and its rates. */
+  /**
+   * Loss, Q and TD error summed over one progress interval's updates, and its rates. The learner keeps the sums on
+   * its device; they are read at each progress line and checkpoint, where a non-finite loss ends the run.
+   */
   private static final class UpdateStats {
     private long startNanos;
     private long startStep;
@@ -331,7 +336,7 @@ public final class Trainer implements AutoCloseable {
     private double loss;
     private double q;
     private double td;
-    private int n;
+    private long n;
 
     void start(long step, long updates) {
       startNanos = System.nanoTime();
@@ -343,15 +348,16 @@ public final class Trainer implements AutoCloseable {
       n = 0;
     }
 
-    void add(DqnLearner.UpdateStats u, long updates, long step) {
-      if (!Float.isFinite(u.loss())) {
-        throw new TrainingDivergedException("loss is " + u.loss() + " at update " + updates + " (agent step "
-            + step + "): lower learner.lr or enable learner.grad_clip");
+    void add(DqnLearner.Totals t, long step) {
+      if (!Double.isFinite(t.loss())) {
+        throw new TrainingDivergedException("the loss became " + t.loss() + " within the last " + t.updates()
+            + " updates (agent steps " + startStep + " to " + step + "): lower learner.lr or enable "
+            + "learner.grad_clip");
       }
-      loss += u.loss();
-      q += u.qMean();
-      td += u.tdErrorMean();
-      n++;
+      loss += t.loss();
+      q += t.qMean();
+      td += t.tdErrorMean();
+      n += t.updates();
     }
 
     TrialListener.TrainInterval end(long step, long updates, double eps) {

@@ -14,7 +14,7 @@ import org.dqnsweep.config.ConfigException;
 public final class Torch {
   /**
    * Keeps libtorch's freed tensor memory mapped instead of returning it to the kernel and faulting it back in on
-   * every update (bin/dqn, the tests and conf/spark set it; README "Learner and training loop").
+   * every update (bin/dqn, the tests and conf/spark set it; docs/benchmarks.md, "Native memory").
    */
   public static final String MALLOC_TUNABLES =
       "glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=268435456";
@@ -29,7 +29,7 @@ public final class Torch {
     }
     return Optional.of("note: without GLIBC_TUNABLES=" + MALLOC_TUNABLES + " in this JVM's environment, glibc "
         + "faults freed tensor memory back in on every update and CPU train steps are slower (bin/dqn sets it; "
-        + "README \"Learner and training loop\")");
+        + "docs/benchmarks.md, \"Native memory\")");
   }
 
   /** Call before anything touches DJL. */

@@ -79,8 +79,8 @@ class TrainerTest {
 
   @Test
   void cartPoleResumedAfterACrashRepeatsTheUninterruptedRun(@TempDir Path dir) throws IOException {
-    // CartPole's MLP runs on MKL's gemm, whose last bits have been seen to vary between runs of this suite (see
-    // the README's known issue), so Q-values and losses are compared to 5% here; the trajectory exactly.
+    // CartPole's MLP runs on MKL's gemm, whose last bits may differ between processes on some CPUs (see
+    // docs/design.md, "Exact resume"), so Q-values and losses are compared to 5% here; the trajectory exactly.
     TrialConfig c = load("cartpole.yaml", "trainer.max_agent_steps=700", "learner.learn_start_agent_steps=200",
         "trainer.checkpoint_every_agent_steps=400", "trainer.progress_every_agent_steps=100",
         "trainer.eval_every_agent_steps=0", "trainer.eval_episodes=2", "learner.target_sync_every_updates=50");

@@ -38,7 +38,12 @@ public final class MlflowUiCommand implements Callable<Integer> {
   static String trackingUri(String option, boolean startLocal) throws IOException, InterruptedException {
     String uri = option != null ? option : System.getenv("MLFLOW_TRACKING_URI");
     if (uri == null || uri.isBlank()) {
-      return startLocal ? startEmbedded() : null;
+      if (!startLocal) { // a cluster has no local server to start
+        System.out.println("MLflow: no MLFLOW_TRACKING_URI or --tracking-uri on a cluster: not tracking (log the "
+            + "sweep later with bin/dqn mlflow-sync OUTPUT/<sweep_id>)");
+        return null;
+      }
+      return startEmbedded();
     }
     if (uri.equals("none")) {
       return null;

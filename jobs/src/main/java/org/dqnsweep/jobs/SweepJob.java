@@ -141,15 +141,13 @@ public final class SweepJob implements Callable<Integer> {
     List<PlannedTrial> todo = driver.prepare(restart, SweepDriver.planYaml(sweep.name(), sweepId, trials));
     System.out.printf(Locale.ROOT, "sweep %s: %d trials (%d to run) -> %s%n", sweepId, trials.size(), todo.size(),
         driver.root());
+    String uri = MlflowUiCommand.trackingUri(trackingUri, local);
     if (todo.isEmpty()) {
+      if (uri != null) { // the links still lead to the finished sweep's trials
+        SweepTracking.open(uri, sweep, sweepId, driver.root(), trials, false, System.out).close();
+      }
       System.out.println("every trial is finished; --restart runs the sweep again from scratch");
       return 0;
-    }
-    String uri = MlflowUiCommand.trackingUri(trackingUri, local);
-    String given = trackingUri != null ? trackingUri : System.getenv("MLFLOW_TRACKING_URI");
-    if (uri == null && (given == null || given.isBlank())) { // only on a cluster: locally the local server starts
-      System.out.println("MLflow: no MLFLOW_TRACKING_URI or --tracking-uri on a cluster: not tracking (log the "
-          + "sweep later with bin/dqn mlflow-sync OUTPUT/<sweep_id>)");
     }
     try (SweepTracking tracking = uri == null ? null : SweepTracking.open(uri, sweep, sweepId, driver.root(),
         trials, restart, System.out);
@@ -161,7 +159,7 @@ public final class SweepJob implements Callable<Integer> {
         tracking.sparkApplication(sc.sc().applicationId());
       }
       Map<String, TrialOutcome> outcomes = driver.run(sc, todo, tracking);
-      long finished = outcomes.values().stream().filter(o -> o.status().equals(TrialOutcome.FINISHED)).count();
+      long finished = outcomes.values().stream().filter(o -> o.status() == TrialOutcome.Status.FINISHED).count();
       System.out.printf(Locale.ROOT, "sweep %s: %d finished, %d failed in this run; tables under %s%n", sweepId,
           finished, outcomes.size() - finished, driver.root());
       boolean anyFinished = finished > 0 || todo.size() < trials.size();

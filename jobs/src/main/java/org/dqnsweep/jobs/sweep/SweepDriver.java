@@ -210,7 +210,7 @@ public final class SweepDriver {
   private void report(HadoopStorage sweep, Iterable<String> running, int total, Map<String, TrialOutcome> outcomes,
       long elapsedMillis) throws IOException {
     Map<String, TrialProgress> progress = TrialProgress.readAll(sweep);
-    long failed = outcomes.values().stream().filter(o -> o.status().equals(TrialOutcome.FAILED)).count();
+    long failed = outcomes.values().stream().filter(o -> o.status() == TrialOutcome.Status.FAILED).count();
     StringBuilder b = new StringBuilder();
     int active = 0;
     for (String id : running) {

@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 import org.dqnsweep.config.ConfigException;
 import org.dqnsweep.config.ConfigNode;
+import org.dqnsweep.config.ConfigOverride;
 import org.dqnsweep.config.TrialConfig;
 import org.dqnsweep.config.Yaml;
 
@@ -63,37 +64,19 @@ final class SweepSpecReader {
    * one dotted key, as written in the spec; {@code base.*} overrides are kept for the base trial config.
    */
   private static void applyOverride(ObjectNode root, String override, List<String> baseOverrides) {
-    int eq = override.indexOf('=');
-    if (eq <= 0) {
-      throw new ConfigException(override, "an override is key.path=value, e.g. random.n=8 or "
-          + "base.trainer.max_agent_steps=1000");
-    }
-    String key = override.substring(0, eq).trim();
-    if (key.startsWith("base.")) {
-      baseOverrides.add(override.substring("base.".length()));
+    ConfigOverride o = ConfigOverride.parse(override, "random.n=8 or base.trainer.max_agent_steps=1000");
+    if (o.key().startsWith("base.")) {
+      baseOverrides.add(override.substring(override.indexOf("base.") + "base.".length()));
       return;
     }
     List<String> path = new ArrayList<>();
     for (String prefix : List.of("grid.", "random.params.")) {
-      if (key.startsWith(prefix)) {
+      if (o.key().startsWith(prefix)) {
         path.addAll(List.of(prefix.substring(0, prefix.length() - 1).split("\\.")));
-        path.add(key.substring(prefix.length()));
+        path.add(o.key().substring(prefix.length()));
       }
     }
-    if (path.isEmpty()) {
-      path.addAll(List.of(key.split("\\.")));
-    }
-    ObjectNode at = root;
-    for (String p : path.subList(0, path.size() - 1)) {
-      JsonNode next = at.get(p);
-      if (next == null || next.isNull()) {
-        next = at.putObject(p);
-      } else if (!next.isObject()) {
-        throw new ConfigException(key, "'" + p + "' is a value, not a section");
-      }
-      at = (ObjectNode) next;
-    }
-    at.set(path.get(path.size() - 1), Yaml.parse(override.substring(eq + 1), "--set " + override));
+    o.applyTo(root, path.isEmpty() ? o.path() : path);
   }
 
   /**

@@ -172,7 +172,7 @@ public final class SweepTracking implements AutoCloseable {
   /** Records a trial the driver saw fail for good (its task could not end the run itself). */
   public void trialFailed(TrialOutcome o) {
     String runId = childRunIds.get(o.trialId());
-    runs.setTags(runId, Map.of("status", o.status(), "error", truncate(o.error())));
+    runs.setTags(runId, Map.of("status", o.status().name(), "error", truncate(o.error())));
     runs.finish(runId, false);
   }
 

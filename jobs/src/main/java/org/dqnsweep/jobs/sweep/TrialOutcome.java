@@ -6,7 +6,7 @@ import org.dqnsweep.train.TrialResult;
 /**
  * How one trial of a sweep ended, as sent from its Spark task to the driver (one row of the {@code trials} table).
  *
- * @param status {@code FINISHED} or {@code FAILED}
+ * @param status how it ended
  * @param device the device it trained on ({@code cpu()}, {@code gpu(0)}, ...)
  * @param gpuAddress the GPU address Spark gave the task, empty when none was scheduled
  * @param deviceNote why it trained where it did (e.g. CPU although a GPU address was given)
@@ -14,15 +14,15 @@ import org.dqnsweep.train.TrialResult;
  * @param error the failure, one line; empty when finished
  * @param attempt Spark's attempt number of the task that ended it (0: first try)
  */
-public record TrialOutcome(String trialId, String status, String device, String gpuAddress, String deviceNote,
+public record TrialOutcome(String trialId, Status status, String device, String gpuAddress, String deviceNote,
     TrialResult result, String error, int attempt) implements Serializable {
   private static final long serialVersionUID = 1L;
 
-  public static final String FINISHED = "FINISHED";
-  public static final String FAILED = "FAILED";
+  /** How a trial ended; its name is what the trials table and the MLflow run's {@code status} tag hold. */
+  public enum Status { FINISHED, FAILED }
 
   /** A trial whose task failed for good (retries exhausted or a lost executor): only the driver knows. */
   public static TrialOutcome failed(String trialId, String error) {
-    return new TrialOutcome(trialId, FAILED, "", "", "", null, error, -1);
+    return new TrialOutcome(trialId, Status.FAILED, "", "", "", null, error, -1);
   }
 }

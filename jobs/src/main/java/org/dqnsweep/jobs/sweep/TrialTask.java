@@ -104,10 +104,10 @@ final class TrialTask implements Function<PlannedTrial, TrialOutcome> {
       }
       TrialResult result = trainer.run();
       if (tracker != null) {
-        tags.put("status", TrialOutcome.FINISHED);
+        tags.put("status", TrialOutcome.Status.FINISHED.name());
         tracker.finish(true, tags, TrialArtifacts.of(trial, trainer.policy(), conf, root), FLUSH_DEADLINE);
       }
-      return new TrialOutcome(trial.trialId(), TrialOutcome.FINISHED, device.device().toString(),
+      return new TrialOutcome(trial.trialId(), TrialOutcome.Status.FINISHED, device.device().toString(),
           device.gpuAddress(), device.note(), result, "", attempt);
     } catch (RuntimeException e) {
       if (!(e instanceof NotRetryable)) {
@@ -119,11 +119,11 @@ final class TrialTask implements Function<PlannedTrial, TrialOutcome> {
       // a diverged loss, a bad config or ROM: every retry would fail the same way, so the trial ends here
       LOG.warn("trial {} failed for good: {}", trial.trialId(), e.getMessage());
       if (tracker != null) {
-        tags.put("status", TrialOutcome.FAILED);
+        tags.put("status", TrialOutcome.Status.FAILED.name());
         tags.put("error", e.getMessage());
         tracker.finish(false, tags, List.of(), FLUSH_DEADLINE);
       }
-      return new TrialOutcome(trial.trialId(), TrialOutcome.FAILED, device.device().toString(), device.gpuAddress(),
+      return new TrialOutcome(trial.trialId(), TrialOutcome.Status.FAILED, device.device().toString(), device.gpuAddress(),
           device.note(), null, e.getMessage(), attempt);
     } catch (IOException e) {
       if (tracker != null) {

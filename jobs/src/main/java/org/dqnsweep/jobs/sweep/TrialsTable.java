@@ -34,7 +34,7 @@ final class TrialsTable {
     Map<String, Class<?>> types = new LinkedHashMap<>();
     List<Object> values = new ArrayList<>();
     column(types, values, "sweep_id", String.class, sweepId);
-    column(types, values, "status", String.class, o.status());
+    column(types, values, "status", String.class, o.status().name());
     column(types, values, "params", String.class, paramsText(trial.params()));
     column(types, values, "seed", Long.class, trial.seed());
     column(types, values, "device", String.class, o.device());
@@ -82,7 +82,7 @@ final class TrialsTable {
   /** What the driver needs back from a trial's row. */
   record Row(String trialId, String status, String params, double bestEvalReturn) {
     boolean finished() {
-      return TrialOutcome.FINISHED.equals(status);
+      return TrialOutcome.Status.FINISHED.name().equals(status);
     }
   }
 
