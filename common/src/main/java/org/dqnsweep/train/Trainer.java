@@ -54,10 +54,8 @@ public final class Trainer implements AutoCloseable {
   private double bestEval = Double.NaN;
   private double lastEval = Double.NaN;
 
-  // Not saved: where the replay began filling (a resume without the replay starts it again), what ran at which step.
+  // Not saved: where the replay began filling (a resume without the replay starts it again).
   private long replayStart;
-  private long evaluatedAt = -1;
-  private long checkpointedAt = -1;
   private final UpdateStats interval = new UpdateStats();
   private long runStartNanos;
 
@@ -104,7 +102,6 @@ public final class Trainer implements AutoCloseable {
     runStartNanos = System.nanoTime();
     listener.onStart(step);
     interval.start(step, learner.updates());
-    long firstStep = step;
     while (step < every.maxSteps && !targetReached()) {
       // act: epsilon-greedy on the current observation
       double eps = epsilon.at(step);
@@ -136,25 +133,15 @@ public final class Trainer implements AutoCloseable {
         }
       }
 
-      // record: progress, evaluation and checkpoint, each at its cadence
-      if (every.progress(step)) {
+      // record: progress, evaluation and checkpoint, each at its cadence, and all three once at the last step
+      boolean last = step >= every.maxSteps || targetReached();
+      if (last || every.progress(step)) {
         emitInterval(eps);
       }
-      if (every.evaluation(step)) {
+      if (last || every.evaluation(step)) {
         evaluate();
       }
-      if (every.checkpoint(step)) {
-        checkpoint();
-      }
-    }
-    if (step > firstStep) { // the last step is evaluated and checkpointed once; a finished run reports nothing twice
-      if (!every.progress(step)) {
-        emitInterval(epsilon.at(step));
-      }
-      if (evaluatedAt != step) {
-        evaluate();
-      }
-      if (checkpointedAt != step) {
+      if (last || every.checkpoint(step)) {
         checkpoint();
       }
     }
@@ -181,7 +168,6 @@ public final class Trainer implements AutoCloseable {
    * only on the trial seed and the step, so evaluations need no saved state to repeat exactly.
    */
   private void evaluate() {
-    evaluatedAt = step;
     int n = config.trainer().evalEpisodes();
     if (n == 0) {
       return;
@@ -213,7 +199,6 @@ public final class Trainer implements AutoCloseable {
 
   private void checkpoint() throws IOException {
     interval.add(learner.drainTotals(), step); // a diverged network is never checkpointed
-    checkpointedAt = step;
     listener.onCommit(step);
     String path = checkpoints.write(step, out -> CheckpointFile.write(out, resumeKey(), spec, this::writeCounters,
         learner, env, config.replay().inCheckpoint() ? replay : null, checkpoints.segmentsToWrite(step)));

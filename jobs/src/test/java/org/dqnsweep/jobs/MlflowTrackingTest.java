@@ -117,6 +117,43 @@ class MlflowTrackingTest {
       try (MlflowClient client = auth.newClient()) {
         String exp = client.getExperimentByName("tracked").orElseThrow().getExperimentId();
         assertEquals(6, client.searchRuns(List.of(exp), "", ViewType.ACTIVE_ONLY, 100).getItems().size());
+        Map<String, String> experimentTags = client.getExperiment(exp).getTagsList().stream()
+            .collect(Collectors.toMap(t -> t.getKey(), t -> t.getValue()));
+        assertEquals("custom_model_development", experimentTags.get("mlflow.experimentKind"));
+        String sweepId = sweepRoot(out).getFileName().toString();
+        assertTrue(experimentTags.getOrDefault("mlflow.sharedViewState." + sweepId, "").contains("eval_return"),
+            "the printed links' saved view: " + experimentTags.keySet());
+        assertTrue(r.out().contains("viewStateShareKey=" + sweepId) && r.out().contains("workflowType=machine_learning"),
+            r.out());
+      }
+    }
+  }
+
+  @Test
+  void aTrialStoppingOnAStepDueForEvaluationAndCheckpointRecordsThemOnce(@TempDir Path dir) throws IOException {
+    // moving_dot games are 32 steps: the 10th ends at step 320, where the target (any mean) stops the trial, on a
+    // step due for both an evaluation and a checkpoint
+    Path spec = TinySweeps.write(dir, "stopstep", """
+        base: moving-dot
+        set: {trainer.stop_mean10_above: -.inf, trainer.eval_every_agent_steps: 160,
+              trainer.checkpoint_every_agent_steps: 160, trainer.max_agent_steps: 2000, trainer.eval_episodes: 2}
+        """, "");
+    try (MlflowTestServer server = MlflowTestServer.start()) {
+      Path out = dir.resolve("out");
+      CliRunner.Run r = CliRunner.run("sweep", spec.toString(), "--output", out.toString(), "--tracking-uri",
+          server.uri(), "--progress-seconds", "1");
+      assertEquals(0, r.code(), r.out() + r.err());
+      Path root = sweepRoot(out);
+      try (MlflowClient client = MlflowAuth.fromEnv(server.uri(), Map.of()).newClient()) {
+        String exp = client.getExperimentByName("stopstep").orElseThrow().getExperimentId();
+        Run child = client.searchRuns(List.of(exp), "tags.kind = 'trial'", ViewType.ACTIVE_ONLY, 10).getItems().get(0);
+        String trial = tags(child).get("trial_id");
+        List<Long> evalSteps = ParquetTable.read(CONF, new org.apache.hadoop.fs.Path(
+            root.resolve("evals/trial_id=" + trial).toUri())).stream().map(g -> g.getLong("step", 0)).sorted()
+            .toList();
+        assertEquals(List.of(160L, 320L), evalSteps, "one evaluation row per due step, the stop step once");
+        assertEquals(List.of(160L, 320L), client.getMetricHistory(child.getInfo().getRunId(), "eval_return").stream()
+            .map(m -> m.getStep()).sorted().toList(), "one eval_return point per evaluation");
       }
     }
   }

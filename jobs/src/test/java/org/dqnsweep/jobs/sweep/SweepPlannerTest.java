@@ -89,7 +89,7 @@ class SweepPlannerTest {
         List.copyOf(trials.get(0).params().keySet()));
     assertEquals(Map.of("exploration.schedule", "linear", "exploration.decay_agent_steps", "300",
         "exploration.end", "0.1"), trials.get(1).params()); // decay 300 comes from pong-smoke
-    assertEquals("linear", trials.get(1).config().exploration().schedule());
+    assertEquals(org.dqnsweep.config.ExplorationConfig.Schedule.LINEAR, trials.get(1).config().exploration().schedule());
     assertEquals(0.05, trials.get(1).config().exploration().evalEpsilon());
   }
 
