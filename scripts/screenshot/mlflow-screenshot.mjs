@@ -224,9 +224,11 @@ async function openPage(context, url) {
 
 // ---------------------------------------------------------------------------------------------- the three pages
 // Runs in the page: the runs page (table or charts) shows the sweep's view with every trial.
-function runsPageProblems({ trials, parentId, columns, best, charts }) {
+function runsPageProblems({ trials, parentId, sweepId, columns, best, charts }) {
   const problems = [];
   const body = document.body.innerText;
+  // the sweep's run name (its id) names the saved view the page opened on
+  if (!body.includes(sweepId)) problems.push(`the page does not name the sweep ${sweepId} (its saved view)`);
   const m = body.match(/(\d+)\s+matching runs/);
   if (!m) problems.push('no "N matching runs" line');
   else if (Number(m[1]) !== trials.length) problems.push(`"${m[1]} matching runs", expected ${trials.length}`);
@@ -418,7 +420,7 @@ async function shootRuns(context, uri, sweep, charts) {
   const name = charts ? 'charts' : 'runs';
   const url = `${uri}/#/experiments/${sweep.experimentId}/runs?workflowType=machine_learning`
     + `&viewStateShareKey=${encodeURIComponent(sweep.sweepId)}${charts ? '&compareRunsMode=CHART' : ''}`;
-  const arg = { trials: sweep.trials, parentId: sweep.parentId, best: sweep.best, charts,
+  const arg = { trials: sweep.trials, parentId: sweep.parentId, sweepId: sweep.sweepId, best: sweep.best, charts,
     columns: [...sweep.swept, ...CHART_METRICS], metrics: CHART_METRICS };
   return onPage(context, name, url, async (page) => {
     const ready = (a) => [...pageProblems(true), ...runsPageProblems(a), ...(a.charts ? chartProblems(a.metrics) : [])];
