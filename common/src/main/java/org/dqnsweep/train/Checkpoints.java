@@ -16,7 +16,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.dqnsweep.io.Storage;
+import org.dqnsweep.storage.Storage;
 import org.dqnsweep.replay.FrameReplayBuffer;
 
 /**

@@ -13,7 +13,7 @@ import org.dqnsweep.env.EnvSpec;
 import org.dqnsweep.env.Envs;
 import org.dqnsweep.env.Step;
 import org.dqnsweep.explore.EpsilonSchedule;
-import org.dqnsweep.io.Storage;
+import org.dqnsweep.storage.Storage;
 import org.dqnsweep.learn.DqnLearner;
 import org.dqnsweep.replay.Batch;
 import org.dqnsweep.replay.FrameReplayBuffer;

@@ -13,6 +13,7 @@ import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.example.data.Group;
 import org.dqnsweep.config.TrialConfig;
+import org.dqnsweep.storage.HadoopStorage;
 import org.dqnsweep.train.Listeners;
 import org.dqnsweep.train.Trainer;
 import org.dqnsweep.train.TrialListener;

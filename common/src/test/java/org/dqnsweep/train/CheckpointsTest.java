@@ -8,7 +8,7 @@ import java.io.DataInputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import org.dqnsweep.io.LocalStorage;
+import org.dqnsweep.storage.LocalStorage;
 import org.dqnsweep.replay.Batch;
 import org.dqnsweep.replay.FrameReplayBuffer;
 import org.dqnsweep.util.Rng;

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.dqnsweep.config.TrialConfig;
 import org.dqnsweep.env.MovingDot;
-import org.dqnsweep.io.LocalStorage;
+import org.dqnsweep.storage.LocalStorage;
 import org.dqnsweep.util.Torch;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -12,7 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.dqnsweep.config.TrialConfig;
-import org.dqnsweep.io.LocalStorage;
+import org.dqnsweep.storage.LocalStorage;
 import org.dqnsweep.util.Torch;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

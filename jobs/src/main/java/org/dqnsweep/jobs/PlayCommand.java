@@ -9,7 +9,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.dqnsweep.config.ConfigException;
 import org.dqnsweep.io.ScreenRecorder;
-import org.dqnsweep.io.LocalStorage;
+import org.dqnsweep.storage.LocalStorage;
 import org.dqnsweep.train.Checkpoints;
 import org.dqnsweep.train.Evaluator;
 import org.dqnsweep.train.PolicyFile;

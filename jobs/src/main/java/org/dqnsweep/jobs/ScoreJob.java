@@ -17,7 +17,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.dqnsweep.config.ConfigException;
-import org.dqnsweep.io.HadoopStorage;
+import org.dqnsweep.storage.HadoopStorage;
 import org.dqnsweep.jobs.score.PartitionScorer;
 import org.dqnsweep.train.Checkpoints;
 import picocli.CommandLine.Command;

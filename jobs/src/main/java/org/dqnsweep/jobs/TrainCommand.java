@@ -13,7 +13,7 @@ import org.dqnsweep.config.ConfigException;
 import org.dqnsweep.config.Configs;
 import org.dqnsweep.config.TrialConfig;
 import org.dqnsweep.config.Yaml;
-import org.dqnsweep.io.LocalStorage;
+import org.dqnsweep.storage.LocalStorage;
 import org.dqnsweep.io.CsvMetrics;
 import org.dqnsweep.train.ConsoleProgress;
 import org.dqnsweep.train.Listeners;

@@ -10,7 +10,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 import org.dqnsweep.config.TrialConfig;
-import org.dqnsweep.io.LocalStorage;
+import org.dqnsweep.storage.LocalStorage;
 import org.dqnsweep.jobs.SweepJob;
 import org.dqnsweep.train.Trainer;
 import org.dqnsweep.train.TrialListener;

@@ -11,7 +11,7 @@ import java.util.concurrent.Callable;
 import org.dqnsweep.config.TrialConfig;
 import org.dqnsweep.env.Env;
 import org.dqnsweep.env.Envs;
-import org.dqnsweep.io.LocalStorage;
+import org.dqnsweep.storage.LocalStorage;
 import org.dqnsweep.learn.DqnLearner;
 import org.dqnsweep.replay.Batch;
 import org.dqnsweep.replay.FrameReplayBuffer;

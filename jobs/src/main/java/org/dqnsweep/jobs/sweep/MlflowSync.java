@@ -17,7 +17,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.parquet.example.data.Group;
 import org.dqnsweep.config.ConfigException;
 import org.dqnsweep.config.Yaml;
-import org.dqnsweep.io.HadoopStorage;
+import org.dqnsweep.storage.HadoopStorage;
 import org.dqnsweep.io.ParquetTable;
 import org.dqnsweep.io.Tables;
 import org.dqnsweep.track.MetricPoint;

@@ -18,7 +18,7 @@ import org.apache.spark.api.java.JavaFutureAction;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.dqnsweep.config.ConfigException;
 import org.dqnsweep.config.Yaml;
-import org.dqnsweep.io.HadoopStorage;
+import org.dqnsweep.storage.HadoopStorage;
 
 /**
  * The driver side of a sweep: prepares {@code OUTPUT/<sweep_id>/}, submits one Spark job of one task per

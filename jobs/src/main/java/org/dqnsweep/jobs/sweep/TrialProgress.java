@@ -6,7 +6,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.HashMap;
 import java.util.Map;
-import org.dqnsweep.io.Storage;
+import org.dqnsweep.storage.Storage;
 import org.dqnsweep.train.TrialListener;
 
 /**

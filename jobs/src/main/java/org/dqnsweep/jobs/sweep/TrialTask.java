@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.Logger;
 import org.dqnsweep.config.TrialConfig;
 import org.dqnsweep.jobs.SparkConfs;
-import org.dqnsweep.io.HadoopStorage;
+import org.dqnsweep.storage.HadoopStorage;
 import org.dqnsweep.io.ParquetSink;
 import org.dqnsweep.track.MlflowAuth;
 import org.dqnsweep.track.TrialTracker;

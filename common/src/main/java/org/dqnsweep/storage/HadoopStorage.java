@@ -1,4 +1,4 @@
-package org.dqnsweep.io;
+package org.dqnsweep.storage;
 
 import java.io.BufferedOutputStream;
 import java.io.FileNotFoundException;

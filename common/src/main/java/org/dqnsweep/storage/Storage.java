@@ -1,4 +1,4 @@
-package org.dqnsweep.io;
+package org.dqnsweep.storage;
 
 import java.io.IOException;
 import java.io.InputStream;
