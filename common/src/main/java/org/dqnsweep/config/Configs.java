@@ -56,6 +56,13 @@ public final class Configs {
       return node.getString(key, (String) def);
     } else if (t.isEnum()) {
       return readEnum(node, key, (Class<? extends Enum<?>>) t, (Enum<?>) def);
+    } else if (t == DeviceSetting.class) {
+      String word = node.getString(key, null);
+      try {
+        return word == null ? def : DeviceSetting.parse(word);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(node.keyPath(key), e.getMessage());
+      }
     } else if (t == List.class && ((ParameterizedType) c.getGenericType()).getActualTypeArguments()[0] == Integer.class) {
       return node.getIntList(key, (List<Integer>) def);
     } else if (Record.class.isAssignableFrom(t)) {
@@ -91,7 +98,8 @@ public final class Configs {
     Map<String, Object> m = new LinkedHashMap<>();
     for (RecordComponent c : r.getClass().getRecordComponents()) {
       Object v = get(c, r);
-      m.put(key(c), v instanceof Record nested ? toMap(nested) : v instanceof Enum<?> e ? word(e) : v);
+      m.put(key(c), v instanceof DeviceSetting d ? d.toString() : v instanceof Record nested ? toMap(nested)
+          : v instanceof Enum<?> e ? word(e) : v);
     }
     return m;
   }

@@ -5,6 +5,7 @@ import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
 import java.util.Optional;
 import org.dqnsweep.config.ConfigException;
+import org.dqnsweep.config.DeviceSetting;
 
 /**
  * DJL's PyTorch engine, set up the one way this project runs it: offline (libtorch comes from the
@@ -43,22 +44,22 @@ public final class Torch {
    * Prepares the calling thread for PyTorch (intra-op threads; grad mode off, since a new thread starts with it on
    * and the learner records gradients only inside its update) and resolves the device.
    *
-   * @param spec {@code auto} or {@code cpu} (CPU; the Spark sweep turns {@code auto} into the task's GPU), or
-   *     {@code gpu} / {@code gpu:N}
+   * @param setting {@code auto} or {@code cpu} (CPU; the Spark sweep turns {@code auto} into the task's GPU), or a
+   *     GPU by index
    * @param threads intra-op threads; 0 means every core
    */
-  public static Device select(String spec, int threads) {
+  public static Device select(DeviceSetting setting, int threads) {
     offline();
     Engine engine = Engine.getEngine("PyTorch"); // loads libtorch before any JNI call
     JniUtils.setNumThreads(threads == 0 ? Runtime.getRuntime().availableProcessors() : threads);
     JniUtils.setGradMode(false);
-    if (spec.equals("auto") || spec.equals("cpu")) {
+    if (setting.kind() != DeviceSetting.Kind.GPU) {
       return Device.cpu();
     }
-    int index = spec.equals("gpu") ? 0 : Integer.parseInt(spec.substring(4));
+    int index = setting.gpu();
     int gpus = engine.getGpuCount();
     if (index >= gpus) {
-      throw new ConfigException("trainer.device", spec + " asked for, but PyTorch sees " + gpus + " CUDA GPU(s) "
+      throw new ConfigException("trainer.device", setting + " asked for, but PyTorch sees " + gpus + " CUDA GPU(s) "
           + "(this libtorch: " + engine.getVersion() + "); use cpu, or point PYTORCH_LIBRARY_PATH "
           + "at a CUDA libtorch");
     }

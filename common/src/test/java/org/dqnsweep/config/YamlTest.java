@@ -39,6 +39,15 @@ class YamlTest {
   }
 
   @Test
+  void theDeviceIsAClosedSetOfWordsWithAGpuIndex() {
+    TrialConfig c = TrialConfig.parse(Yaml.parse("trainer: {device: gpu:2}\n", "t.yaml"), "t.yaml", List.of());
+    assertEquals(new DeviceSetting(DeviceSetting.Kind.GPU, 2), c.trainer().device());
+    assertEquals("gpu:2", Configs.toMap(c.trainer()).get("device"), "written back as the word it was read from");
+    assertEquals("trainer.device: expected auto, cpu, gpu or gpu:N, got 'tpu'",
+        refused("trainer: {device: tpu}\n").getMessage());
+  }
+
+  @Test
   void filesThatAreNotYamlTextAreRefusedByName(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
       throws java.io.IOException {
     java.nio.file.Path binary = java.nio.file.Files.write(dir.resolve("model.bin"), new byte[] {0x44, 0x51, 0, 1,

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.example.data.Group;
+import org.dqnsweep.config.DeviceSetting;
 import org.dqnsweep.config.TrialConfig;
 import org.dqnsweep.storage.HadoopStorage;
 import org.dqnsweep.train.Listeners;
@@ -28,7 +29,7 @@ class ParquetSinkTest {
 
   @BeforeAll
   static void torch() {
-    Torch.select("cpu", 1);
+    Torch.select(DeviceSetting.CPU, 1);
   }
 
   /** Throws at one agent step, as a killed task would. */

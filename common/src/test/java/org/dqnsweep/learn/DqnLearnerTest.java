@@ -13,6 +13,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.List;
+import org.dqnsweep.config.DeviceSetting;
 import org.dqnsweep.config.LearnerConfig;
 import org.dqnsweep.config.NetworkConfig;
 import org.dqnsweep.env.ObservationType;
@@ -28,7 +29,7 @@ class DqnLearnerTest {
     // the same intra-op thread count (and MKL's non-dynamic threading) as the learner threads below: MKL's
     // reproducibility mode promises identical bits only for a fixed number of threads, and a thread that never
     // called Torch.select runs MKL with dynamic threading on every core
-    org.dqnsweep.util.Torch.select("cpu", 1);
+    org.dqnsweep.util.Torch.select(DeviceSetting.CPU, 1);
   }
 
   /** Q-values a fake network would output for 3 next states over 2 actions. */
@@ -182,7 +183,7 @@ class DqnLearnerTest {
       int i = t;
       threads[t] = new Thread(() -> {
         try {
-          org.dqnsweep.util.Torch.select("cpu", 1);
+          org.dqnsweep.util.Torch.select(DeviceSetting.CPU, 1);
           together[i] = trainAndQuery(21 + i);
         } catch (Throwable e) {
           errors[i] = e;

@@ -10,6 +10,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import java.util.List;
+import org.dqnsweep.config.DeviceSetting;
 import org.dqnsweep.config.NetworkConfig;
 import org.dqnsweep.config.NetworkConfig.Type;
 import org.dqnsweep.env.ObservationType;
@@ -23,7 +24,7 @@ class QNetworkTest {
 
   @BeforeAll
   static void torch() {
-    Torch.select("cpu", 1);
+    Torch.select(DeviceSetting.CPU, 1);
   }
 
   /** Weights plus biases of a conv layer (filters x in x k x k) or a dense layer (out x in). */

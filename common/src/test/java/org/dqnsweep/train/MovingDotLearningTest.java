@@ -6,6 +6,7 @@ import ai.djl.Device;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import org.dqnsweep.config.DeviceSetting;
 import org.dqnsweep.config.TrialConfig;
 import org.dqnsweep.env.MovingDot;
 import org.dqnsweep.storage.LocalStorage;
@@ -24,7 +25,7 @@ class MovingDotLearningTest {
 
   @BeforeAll
   static void torch() {
-    Torch.select("cpu", 1);
+    Torch.select(DeviceSetting.CPU, 1);
   }
 
   private static double greedyReturn(Path dir, int stack) throws IOException {

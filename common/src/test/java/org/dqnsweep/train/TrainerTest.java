@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.dqnsweep.config.DeviceSetting;
 import org.dqnsweep.config.TrialConfig;
 import org.dqnsweep.storage.LocalStorage;
 import org.dqnsweep.util.Torch;
@@ -23,7 +24,7 @@ class TrainerTest {
 
   @BeforeAll
   static void torch() {
-    Torch.select("cpu", 1); // fixed thread count: results are reproducible bit for bit
+    Torch.select(DeviceSetting.CPU, 1); // fixed thread count: results are reproducible bit for bit
   }
 
   /** Records what a run reports; can crash the run at a given step, as a killed task would. */

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.dqnsweep.config.ConfigException;
+import org.dqnsweep.config.DeviceSetting;
 import org.dqnsweep.io.ScreenRecorder;
 import org.dqnsweep.storage.LocalStorage;
 import org.dqnsweep.train.Checkpoints;
@@ -47,7 +48,7 @@ public final class PlayCommand implements Callable<Integer> {
     }
     Path file = resolve(checkpoint);
     try (DataInputStream in = new DataInputStream(Files.newInputStream(file));
-        PolicyFile.Policy policy = PolicyFile.read(in, Torch.select("cpu", 0))) {
+        PolicyFile.Policy policy = PolicyFile.read(in, Torch.select(DeviceSetting.CPU, 0))) {
       double eps = epsilon != null ? epsilon : policy.config().exploration().evalEpsilon();
       System.out.printf(Locale.ROOT, "playing %d game(s) of %s with %s, epsilon %.3f%n", episodes,
           policy.config().env().game(), file, eps);

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.dqnsweep.config.Configs;
+import org.dqnsweep.config.DeviceSetting;
 import org.dqnsweep.config.LearnerConfig;
 import org.dqnsweep.config.NetworkConfig;
 import org.dqnsweep.env.ObservationType;
@@ -77,7 +78,7 @@ public final class LearnerBench implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     int threadCount = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
-    Torch.select("cpu", threadCount);
+    Torch.select(DeviceSetting.CPU, threadCount);
     LearnerConfig c = LearnerConfig.ORIGINAL_SCRIPT;
     LearnerConfig config = new LearnerConfig(c.gamma(), c.lr(), c.adamEps(), c.loss(), c.huberDelta(), false,
         c.gradClip(), c.gradClipValue(), batchSize, c.targetSyncEveryUpdates(), 1, batchSize);

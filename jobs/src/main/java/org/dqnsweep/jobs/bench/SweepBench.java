@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
+import org.dqnsweep.config.DeviceSetting;
 import org.dqnsweep.config.TrialConfig;
 import org.dqnsweep.storage.LocalStorage;
 import org.dqnsweep.jobs.SweepJob;
@@ -46,7 +47,7 @@ public final class SweepBench implements Callable<Integer> {
     TrialConfig trial = TrialConfig.load(config, overrides);
     Path dir = Files.createTempDirectory("dqn-bench-sweep");
     try {
-      Device cpu = Torch.select("cpu", 1);
+      Device cpu = Torch.select(DeviceSetting.CPU, 1);
       long t0 = System.nanoTime();
       try (Trainer alone = new Trainer(trial, cpu, new LocalStorage(dir.resolve("alone")), false,
           new TrialListener() {})) {

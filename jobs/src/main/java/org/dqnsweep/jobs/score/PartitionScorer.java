@@ -12,6 +12,7 @@ import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.dqnsweep.config.DeviceSetting;
 import org.dqnsweep.replay.FrameReplayBuffer;
 import org.dqnsweep.train.Agent;
 import org.dqnsweep.train.PolicyFile;
@@ -46,7 +47,7 @@ public final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row
     List<Row> out = new ArrayList<>();
     try (InputStream in = path.getFileSystem(new Configuration()).open(path);
         PolicyFile.Policy policy = PolicyFile.read(new DataInputStream(in),
-            Torch.select("cpu", task == null ? 1 : Math.max(1, task.cpus())))) {
+            Torch.select(DeviceSetting.CPU, task == null ? 1 : Math.max(1, task.cpus())))) {
       int stack = policy.config().env().frameStack();
       Batch batch = null;
       FrameReplayBuffer frames = null; // the stored frames, stacked by index as the learner's replay stacks them

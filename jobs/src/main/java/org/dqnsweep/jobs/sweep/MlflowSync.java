@@ -16,6 +16,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.example.data.Group;
 import org.dqnsweep.config.ConfigException;
+import org.dqnsweep.config.DeviceSetting;
 import org.dqnsweep.config.Yaml;
 import org.dqnsweep.storage.HadoopStorage;
 import org.dqnsweep.io.ParquetTable;
@@ -117,7 +118,7 @@ public final class MlflowSync {
       return;
     }
     try (DataInputStream in = files.open(latest);
-        PolicyFile.Policy policy = PolicyFile.read(in, Torch.select("cpu", 0))) {
+        PolicyFile.Policy policy = PolicyFile.read(in, Torch.select(DeviceSetting.CPU, 0))) {
       String artifactUri = runs.run(runId).getArtifactUri();
       for (TrialTracker.Artifact a : TrialArtifacts.of(t, policy, conf, root)) {
         if (!present.contains(a.path())) {

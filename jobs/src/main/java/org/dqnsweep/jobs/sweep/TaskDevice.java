@@ -5,6 +5,7 @@ import ai.djl.engine.Engine;
 import java.util.Map;
 import org.apache.spark.TaskContext;
 import org.apache.spark.resource.ResourceInformation;
+import org.dqnsweep.config.DeviceSetting;
 import org.dqnsweep.util.Torch;
 
 /**
@@ -22,7 +23,7 @@ record TaskDevice(Device device, String gpuAddress, String note, int threads) {
     Map<String, ResourceInformation> resources = task == null ? Map.of() : task.resourcesJMap();
     ResourceInformation gpu = resources.get("gpu");
     if (gpu == null || gpu.addresses().length == 0) {
-      return new TaskDevice(Torch.select("cpu", threads), "", "no GPU scheduled for this task", threads);
+      return new TaskDevice(Torch.select(DeviceSetting.CPU, threads), "", "no GPU scheduled for this task", threads);
     }
     String address = gpu.addresses()[0];
     Torch.offline();
@@ -31,14 +32,14 @@ record TaskDevice(Device device, String gpuAddress, String note, int threads) {
     try {
       index = Integer.parseInt(address);
     } catch (NumberFormatException e) {
-      return new TaskDevice(Torch.select("cpu", threads), address,
+      return new TaskDevice(Torch.select(DeviceSetting.CPU, threads), address,
           "GPU address '" + address + "' is not a CUDA device index; trained on CPU", threads);
     }
     if (index >= visible) {
-      return new TaskDevice(Torch.select("cpu", threads), address, "Spark assigned GPU " + address + " but PyTorch "
+      return new TaskDevice(Torch.select(DeviceSetting.CPU, threads), address, "Spark assigned GPU " + address + " but PyTorch "
           + "sees " + visible + " CUDA device(s) (libtorch " + Engine.getEngine("PyTorch").getVersion()
           + "); trained on CPU. On GPU nodes point PYTORCH_LIBRARY_PATH at a CUDA libtorch", threads);
     }
-    return new TaskDevice(Torch.select("gpu:" + index, threads), address, "GPU " + address + " from Spark", threads);
+    return new TaskDevice(Torch.select(new DeviceSetting(DeviceSetting.Kind.GPU, index), threads), address, "GPU " + address + " from Spark", threads);
   }
 }
