@@ -77,14 +77,23 @@ public final class Configs {
     if (text == null) {
       return null;
     }
+    try {
+      return fromWord(text, type.getEnumConstants());
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(node.keyPath(key), e.getMessage());
+    }
+  }
+
+  /** The constant among {@code allowed} whose word is {@code text}, else an error listing their words. */
+  public static <E extends Enum<?>> E fromWord(String text, E[] allowed) {
     List<String> words = new java.util.ArrayList<>();
-    for (Enum<?> e : type.getEnumConstants()) {
+    for (E e : allowed) {
       if (word(e).equals(text.trim().toLowerCase(java.util.Locale.ROOT))) {
         return e;
       }
       words.add(word(e));
     }
-    throw new ConfigException(node.keyPath(key), "expected " + String.join(", ", words.subList(0, words.size() - 1))
+    throw new IllegalArgumentException("expected " + String.join(", ", words.subList(0, words.size() - 1))
         + (words.size() > 1 ? " or " : "") + words.get(words.size() - 1) + ", got '" + text + "'");
   }
 

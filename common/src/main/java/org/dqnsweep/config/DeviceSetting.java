@@ -19,6 +19,10 @@ public record DeviceSetting(Kind kind, int gpu) {
         "expected auto, cpu, gpu or gpu:N");
   }
 
+  public static DeviceSetting gpu(int index) {
+    return new DeviceSetting(Kind.GPU, index);
+  }
+
   /** Reads a device word; the config reader calls this for {@code trainer.device}. */
   public static DeviceSetting parse(String word) {
     String w = word.trim().toLowerCase(java.util.Locale.ROOT);
@@ -29,7 +33,7 @@ public record DeviceSetting(Kind kind, int gpu) {
       return CPU;
     }
     if (w.matches("gpu(:\\d{1,4})?")) {
-      return new DeviceSetting(Kind.GPU, w.equals("gpu") ? 0 : Integer.parseInt(w.substring(4)));
+      return gpu(w.equals("gpu") ? 0 : Integer.parseInt(w.substring(4)));
     }
     throw new IllegalArgumentException("expected auto, cpu, gpu or gpu:N, got '" + word + "'");
   }

@@ -32,7 +32,8 @@ public record TrialConfig(
         env.game() + " has a few numbers per observation, not a screen: use network.type: mlp");
     require(!env.isAtari() || network.type().isCnn(), "network.type",
         "Atari observations are screens: use network.type: nature_cnn or nips_cnn (mlp is for cartpole)");
-    require(!env.isCartPole() || env.frameStack() == 1, "env.frame_stack", "cartpole observations are not stacked: use 1");
+    require(!env.isCartPole() || env.frameStack() == 1, "env.frame_stack",
+        "cartpole observations are not stacked: use 1");
     require(replay.capacity() >= learner.batchSize() + env.frameStack() + 1, "replay.capacity",
         "must hold more than a batch (" + learner.batchSize() + ") of stacked transitions");
     require(learner.learnStartAgentSteps() >= learner.batchSize(), "learner.learn_start_agent_steps",

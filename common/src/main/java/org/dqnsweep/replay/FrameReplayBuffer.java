@@ -11,8 +11,9 @@ import org.dqnsweep.util.Rng;
  * after Dopamine's {@code circular_replay_buffer.py}.
  *
  * <p>Each slot holds one frame plus the transition taken from it: action, (clipped) reward and done; what an
- * analysis needs beyond that (raw rewards, episode and step ids) lives in the trial's tables. An episode is written as {@link #startEpisode} (its first frame) then one {@link #append} per
- * agent step (the transition and the frame it led to), so the next state of slot {@code i} is always slot
+ * analysis needs beyond that (raw rewards, episode and step ids) lives in the trial's tables. An episode is
+ * written as {@link #startEpisode} (its first frame) then one {@link #append} per agent step (the transition and
+ * the frame it led to), so the next state of slot {@code i} is always slot
  * {@code i+1} and the last frame of an episode (terminal or truncated) is stored for bootstrapping. Stacks never
  * reach across an episode start (earlier positions repeat the episode's first frame, as baselines' FrameStack
  * does at reset) and never across the write cursor: a slot whose stack would need frames that were already

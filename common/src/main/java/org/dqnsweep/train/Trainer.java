@@ -292,9 +292,12 @@ public final class Trainer implements AutoCloseable {
       checkpointEvery = c.trainer().checkpointEveryAgentSteps();
     }
 
-    /** An update is due: learning has started and the replay has held steps for as long since it began filling. */
+    /**
+     * An update is due: {@code learn_start} steps have passed since the replay began filling (step 0, or the step
+     * a run without its replay resumed at), and it is a training step.
+     */
     boolean learns(long step, long replayStart) {
-      return step >= learnStart && step - replayStart >= learnStart && step % trainEvery == 0;
+      return step - replayStart >= learnStart && step % trainEvery == 0;
     }
 
     boolean progress(long step) {

@@ -2,10 +2,11 @@ package org.dqnsweep.jobs;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -77,13 +78,13 @@ public final class SweepJob implements Callable<Integer> {
    * warning (the trial then fails with the full search list).
    */
   private static void checkRoms(List<PlannedTrial> trials, boolean local) {
-    Map<List<String>, String> games = new LinkedHashMap<>();
+    Set<List<String>> games = new LinkedHashSet<>(); // game and ROM folder
     for (PlannedTrial t : trials) {
       if (t.config().env().isAtari()) {
-        games.putIfAbsent(java.util.Arrays.asList(t.config().env().game(), t.config().env().romDir()), t.trialId());
+        games.add(java.util.Arrays.asList(t.config().env().game(), t.config().env().romDir()));
       }
     }
-    for (List<String> g : games.keySet()) {
+    for (List<String> g : games) {
       try {
         Roms.find(g.get(0), g.get(1));
       } catch (Roms.RomNotFoundException e) {

@@ -66,12 +66,12 @@ public final class LearnerBench implements Callable<Integer> {
   static final class NetworkTypeConverter implements picocli.CommandLine.ITypeConverter<NetworkConfig.Type> {
     @Override
     public NetworkConfig.Type convert(String value) {
-      for (NetworkConfig.Type t : NetworkConfig.Type.values()) {
-        if (t.isCnn() && Configs.word(t).equals(value)) {
-          return t;
-        }
+      try {
+        return Configs.fromWord(value, new NetworkConfig.Type[] {NetworkConfig.Type.NATURE_CNN,
+            NetworkConfig.Type.NIPS_CNN});
+      } catch (IllegalArgumentException e) {
+        throw new picocli.CommandLine.TypeConversionException(e.getMessage());
       }
-      throw new picocli.CommandLine.TypeConversionException("expected nature_cnn or nips_cnn, got '" + value + "'");
     }
   }
 
@@ -102,9 +102,11 @@ public final class LearnerBench implements Callable<Integer> {
     double[] refTrain = new double[rounds];
     double[] refAct = new double[rounds];
     double[] ratio = new double[rounds];
-    try (DqnLearner learner = new DqnLearner(config, new NetworkConfig(network, false, List.of(64)), new int[] {stack, 84, 84},
+    try (DqnLearner learner = new DqnLearner(config, new NetworkConfig(network, false, List.of(64)),
+        new int[] {stack, 84, 84},
         ObservationType.UINT8, 6, Device.cpu(), 1);
-        Venv.Server pytorch = reference ? Venv.startScript("learner_reference.py", "--serve", "--network", Configs.word(network), "--batch",
+        Venv.Server pytorch = reference ? Venv.startScript("learner_reference.py", "--serve", "--network",
+            Configs.word(network), "--batch",
             Integer.toString(batchSize), "--stack", Integer.toString(stack), "--steps", Integer.toString(steps),
             "--threads", Integer.toString(threadCount)) : null) {
       byte[] obs = java.util.Arrays.copyOf(batch.states, stack * 84 * 84);
@@ -162,7 +164,8 @@ public final class LearnerBench implements Callable<Integer> {
     double trainMs = Figures.median(train);
     double actMs = Figures.median(act);
     System.out.printf("%n%s, batch %d of %dx84x84 uint8, %d PyTorch thread(s) on CPU: a train step takes %.2f ms,"
-        + " an act %.3f ms.%n", network == NetworkConfig.Type.NATURE_CNN ? "Nature CNN" : "NIPS CNN", batchSize, stack, threadCount, trainMs, actMs);
+        + " an act %.3f ms.%n", network == NetworkConfig.Type.NATURE_CNN ? "Nature CNN" : "NIPS CNN", batchSize, stack,
+        threadCount, trainMs, actMs);
     return 0;
   }
 

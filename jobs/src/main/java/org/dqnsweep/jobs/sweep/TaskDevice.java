@@ -36,10 +36,11 @@ record TaskDevice(Device device, String gpuAddress, String note, int threads) {
           "GPU address '" + address + "' is not a CUDA device index; trained on CPU", threads);
     }
     if (index >= visible) {
-      return new TaskDevice(Torch.select(DeviceSetting.CPU, threads), address, "Spark assigned GPU " + address + " but PyTorch "
-          + "sees " + visible + " CUDA device(s) (libtorch " + Engine.getEngine("PyTorch").getVersion()
+      return new TaskDevice(Torch.select(DeviceSetting.CPU, threads), address, "Spark assigned GPU " + address
+          + " but PyTorch sees " + visible + " CUDA device(s) (libtorch " + Engine.getEngine("PyTorch").getVersion()
           + "); trained on CPU. On GPU nodes point PYTORCH_LIBRARY_PATH at a CUDA libtorch", threads);
     }
-    return new TaskDevice(Torch.select(new DeviceSetting(DeviceSetting.Kind.GPU, index), threads), address, "GPU " + address + " from Spark", threads);
+    return new TaskDevice(Torch.select(DeviceSetting.gpu(index), threads), address, "GPU " + address
+        + " from Spark", threads);
   }
 }

@@ -109,7 +109,7 @@ final class TrialTask implements Function<PlannedTrial, TrialOutcome> {
       }
       return new TrialOutcome(trial.trialId(), TrialOutcome.Status.FINISHED, device.device().toString(),
           device.gpuAddress(), device.note(), result, "", attempt);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | IOException e) {
       if (!(e instanceof NotRetryable)) {
         if (tracker != null) {
           tracker.flush(FLUSH_DEADLINE); // the retry continues the same run
@@ -123,13 +123,8 @@ final class TrialTask implements Function<PlannedTrial, TrialOutcome> {
         tags.put("error", e.getMessage());
         tracker.finish(false, tags, List.of(), FLUSH_DEADLINE);
       }
-      return new TrialOutcome(trial.trialId(), TrialOutcome.Status.FAILED, device.device().toString(), device.gpuAddress(),
-          device.note(), null, e.getMessage(), attempt);
-    } catch (IOException e) {
-      if (tracker != null) {
-        tracker.flush(FLUSH_DEADLINE); // the retry continues the same run
-      }
-      throw e;
+      return new TrialOutcome(trial.trialId(), TrialOutcome.Status.FAILED, device.device().toString(),
+          device.gpuAddress(), device.note(), null, e.getMessage(), attempt);
     } finally {
       if (tracker != null) {
         tracker.close();
