@@ -1,7 +1,7 @@
 package org.dqnsweep.config;
 
 /** A bad setting: names the key path, what is wrong and how to fix it. */
-public final class ConfigException extends IllegalArgumentException implements org.dqnsweep.util.NotRetryable {
+public final class ConfigException extends IllegalArgumentException implements NotRetryable {
   private final String keyPath;
 
   public ConfigException(String keyPath, String problem) {

@@ -8,7 +8,7 @@ import static org.dqnsweep.config.ConfigException.require;
  * wrapped by baselines {@code make_atari} + {@code wrap_deepmind(frame_stack=False)}.
  *
  * @param game ALE game name ({@code pong}, {@code breakout}, {@code space_invaders}, ...), {@code cartpole}, or
- *     {@code moving_dot} (a synthetic check that needs frame history, see {@link org.dqnsweep.env.MovingDot})
+ *     {@code moving_dot} (a synthetic check that needs frame history, see {@code env.MovingDot})
  * @param romDir folder holding {@code <game>.bin}; unset: {@code ALE_ROM_DIR}, then the project venv's ale-py
  * @param noopMax up to this many no-op agent actions after reset (0 disables NoopReset)
  * @param frameSkip emulator frames per agent step (MaxAndSkip)

@@ -24,7 +24,7 @@ public final class Roms {
 
   /** Thrown when no usable ROM is found; the message lists every place searched and how to get ROMs. */
   public static final class RomNotFoundException extends RuntimeException
-      implements org.dqnsweep.util.NotRetryable {
+      implements org.dqnsweep.config.NotRetryable {
     public RomNotFoundException(String message) {
       super(message);
     }

@@ -258,7 +258,7 @@ public final class Trainer implements AutoCloseable {
 
   /** Thrown when the loss stops being a finite number: the run cannot recover. */
   public static final class TrainingDivergedException extends RuntimeException
-      implements org.dqnsweep.util.NotRetryable {
+      implements org.dqnsweep.config.NotRetryable {
     public TrainingDivergedException(String message) {
       super(message);
     }

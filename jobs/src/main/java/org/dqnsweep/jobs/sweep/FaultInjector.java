@@ -29,7 +29,7 @@ final class FaultInjector implements TrialListener {
   }
 
   /** A failure no retry cures, as a bad ROM or config would be. */
-  static final class PermanentFault extends RuntimeException implements org.dqnsweep.util.NotRetryable {
+  static final class PermanentFault extends RuntimeException implements org.dqnsweep.config.NotRetryable {
     PermanentFault(String message) {
       super(message);
     }

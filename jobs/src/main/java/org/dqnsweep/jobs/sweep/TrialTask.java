@@ -24,7 +24,7 @@ import org.dqnsweep.train.Listeners;
 import org.dqnsweep.train.Trainer;
 import org.dqnsweep.train.TrialListener;
 import org.dqnsweep.train.TrialResult;
-import org.dqnsweep.util.NotRetryable;
+import org.dqnsweep.config.NotRetryable;
 import org.dqnsweep.util.Torch;
 
 /**

@@ -1,4 +1,4 @@
-package org.dqnsweep.util;
+package org.dqnsweep.config;
 
 /**
  * Marks a failure that would happen again on every retry (a bad config, a missing ROM, a diverged loss): a sweep
