@@ -73,6 +73,19 @@ public final class TrialTracker implements AutoCloseable {
    * FINISHED or FAILED.
    */
   public void finish(boolean ok, Map<String, String> tags, List<Artifact> files, Duration flushDeadline) {
+    send(tags, files, flushDeadline, ok);
+  }
+
+  /**
+   * Sends the queued metrics, uploads the artifacts (replacing earlier ones) and sets the tags, leaving the run
+   * open: for a trial that pauses between scheduled jobs.
+   */
+  public void update(Map<String, String> tags, List<Artifact> files, Duration flushDeadline) {
+    send(tags, files, flushDeadline, null);
+  }
+
+  /** @param ok how the run ends, or null to leave it running */
+  private void send(Map<String, String> tags, List<Artifact> files, Duration flushDeadline, Boolean ok) {
     flush(flushDeadline);
     try {
       String artifactUri = call(calls, () -> runs.run(runId).getArtifactUri());
@@ -81,11 +94,13 @@ public final class TrialTracker implements AutoCloseable {
       }
       call(calls, () -> {
         runs.setTags(runId, tags);
-        runs.finish(runId, ok);
+        if (ok != null) {
+          runs.finish(runId, ok);
+        }
         return null;
       });
     } catch (Exception e) {
-      LOG.warn("MLflow run {}: could not upload artifacts or end the run ({}); bin/dqn mlflow-sync ends it", runId,
+      LOG.warn("MLflow run {}: could not upload artifacts or set its tags ({}); bin/dqn mlflow-sync does", runId,
           e.getMessage());
     }
   }

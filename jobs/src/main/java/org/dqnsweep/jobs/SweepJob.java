@@ -159,10 +159,18 @@ public final class SweepJob implements Callable<Integer> {
       if (tracking != null) {
         tracking.sparkApplication(sc.sc().applicationId());
       }
-      Map<String, TrialOutcome> outcomes = driver.run(sc, todo, tracking);
-      long finished = outcomes.values().stream().filter(o -> o.status() == TrialOutcome.Status.FINISHED).count();
-      System.out.printf(Locale.ROOT, "sweep %s: %d finished, %d failed in this run; tables under %s%n", sweepId,
-          finished, outcomes.size() - finished, driver.root());
+      Map<String, TrialOutcome> outcomes;
+      try {
+        outcomes = driver.run(sc, todo, tracking);
+      } catch (SweepDriver.Stopped stop) {
+        System.out.println("sweep " + sweepId + " stopped: " + stop.getMessage() + "; the same command continues it");
+        return 3;
+      }
+      long finished = outcomes.values().stream().filter(o -> o.status() != TrialOutcome.Status.FAILED).count();
+      long pruned = outcomes.values().stream().filter(o -> o.status() == TrialOutcome.Status.PRUNED).count();
+      System.out.printf(Locale.ROOT, "sweep %s: %d finished%s, %d failed in this run; tables under %s%n", sweepId,
+          finished - pruned, sweep.scheduler().isEmpty() ? "" : ", " + pruned + " pruned", outcomes.size() - finished,
+          driver.root());
       boolean anyFinished = finished > 0 || todo.size() < trials.size();
       return anyFinished ? 0 : 1;
     }

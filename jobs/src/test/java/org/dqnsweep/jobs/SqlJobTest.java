@@ -84,7 +84,7 @@ class SqlJobTest {
     String sweepId = Path.of(sweep).getFileName().toString();
     assertEquals("1200,2,2," + sweepId + ",12", r.out().strip().lines().reduce((a, b) -> b).orElseThrow(), r.out());
     CliRunner.Run tables = ok("--sweep", sweep, "--format", "csv", "-e", "SHOW TABLES");
-    for (String view : List.of("trials", "episodes", "train_metrics", "evals", "transitions")) {
+    for (String view : List.of("trials", "episodes", "train_metrics", "evals", "transitions", "rungs")) {
       assertTrue(tables.out().contains("," + view + ",true"), tables.out());
     }
   }

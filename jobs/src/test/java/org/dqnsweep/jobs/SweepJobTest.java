@@ -157,6 +157,76 @@ class SweepJobTest {
   }
 
   @Test
+  void anAshaSweepSurvivesADriverStopWithEachDecisionAndEachRowWrittenOnce(@TempDir Path dir) throws IOException {
+    String grid = """
+        grid:
+          learner.lr: [1.0e-3, 1.0e-4]
+        seeds: [1, 2]
+        scheduler: {type: asha, metric: eval_return, min_agent_steps: 300, max_agent_steps: 600, reduction_factor: 3}
+        """;
+    List<PlannedTrial> plan = SweepPlanner.plan(SweepSpec.load(spec(dir, "plan", grid), List.of()));
+    String first = plan.get(0).trialId(); // one trial at a time: the first is the first at rung 0, so promoted
+    // it fails once in its second rung (Spark retries it there), and the driver dies right after deciding its end,
+    // before writing its trial row
+    Path spec = spec(dir, "asha", grid + """
+        faults:
+          - {trial: %s, fail_at_step: 450, times: 1}
+          - {stop_driver_after_decisions: 2}
+        """.formatted(first));
+    Path out = dir.resolve("out");
+    String[] command = {"sweep", spec.toString(), "--output", out.toString(), "--parallel", "1",
+        "--progress-seconds", "1", "--tracking-uri", "none"};
+    CliRunner.Run stopped = CliRunner.run(command);
+    assertEquals(3, stopped.code(), stopped.out() + stopped.err());
+    assertTrue(stopped.out().contains("stopped: injected fault: the driver stops after 2 scheduler decisions"),
+        stopped.out());
+    assertTrue(stopped.out().contains("trial " + first + " rung 0 (300 agent steps): eval_return"), stopped.out());
+    Path root = sweepRoot(out);
+    try (SparkSession spark = reader()) {
+      assertEquals(2, spark.read().parquet(root.resolve("rungs").toString()).count());
+    }
+
+    CliRunner.Run again = CliRunner.run(command);
+    assertEquals(0, again.code(), again.out() + again.err());
+    assertTrue(again.out().contains("ASHA: 2 decisions recorded earlier, replayed"), again.out());
+    assertFalse(again.out().contains("trial " + first + " rung"), "its decisions are not made again: " + again.out());
+
+    try (SparkSession spark = reader()) {
+      Dataset<Row> rungs = spark.read().parquet(root.resolve("rungs").toString());
+      long decisions = rungs.count();
+      assertEquals(decisions, rungs.select("trial_id", "rung").distinct().count(), "one decision per trial and rung");
+      assertEquals(decisions, rungs.select("seq").distinct().count());
+      assertEquals(decisions - 1, (long) rungs.agg(org.apache.spark.sql.functions.max("seq")).first().getLong(0));
+      assertEquals(4, rungs.filter("rung = 0").count(), "every trial decided at rung 0");
+      long promoted = rungs.filter("rung = 0 and decision = 'PROMOTE'").count();
+      assertEquals(promoted, rungs.filter("rung = 1 and decision = 'COMPLETE'").count());
+      long pruned = rungs.filter("decision = 'PRUNE'").count();
+      assertTrue(pruned >= 1 && promoted >= 1, rungs.collectAsList().toString());
+
+      Dataset<Row> trials = spark.read().parquet(root.resolve("trials").toString());
+      assertEquals(4, trials.count());
+      assertEquals(pruned, trials.filter("status = 'PRUNED' and agent_steps = 300").count(),
+          trials.collectAsList().toString());
+      assertEquals(promoted, trials.filter("status = 'FINISHED' and agent_steps = 600").count());
+      Dataset<Row> transitions = spark.read().parquet(root.resolve("transitions").toString());
+      for (Row t : trials.collectAsList()) {
+        String id = t.getAs("trial_id");
+        long steps = t.getAs("agent_steps");
+        Dataset<Row> mine = transitions.filter("trial_id = '" + id + "'");
+        assertEquals(steps, mine.count(), "one transition per agent step of " + id);
+        assertEquals(steps, mine.select("step").distinct().count());
+        assertEquals(steps - 1, (long) mine.agg(org.apache.spark.sql.functions.max("step")).first().getLong(0));
+      }
+      Dataset<Row> episodes = spark.read().parquet(root.resolve("episodes").toString());
+      assertEquals(episodes.count(), episodes.select("trial_id", "episode").distinct().count());
+      assertEquals(decisions, spark.read().parquet(root.resolve("evals").toString()).count(),
+          "one evaluation per rung reached");
+    }
+    CliRunner.Run done = CliRunner.run(command);
+    assertTrue(done.out().contains("every trial is finished"), done.out());
+  }
+
+  @Test
   void tooManyTrialsAndAMissingRomAreRefusedBeforeSparkStarts(@TempDir Path dir) throws IOException {
     Path big = spec(dir, "big", "random: {n: 1001, seed: 1, params: {learner.lr: {loguniform: [1.0e-5, 1.0e-2]}}}\n");
     CliRunner.Run r = CliRunner.run("sweep", big.toString(), "--output", dir.resolve("out").toString(),

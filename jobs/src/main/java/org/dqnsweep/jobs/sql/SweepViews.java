@@ -21,17 +21,19 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.dqnsweep.config.ConfigException;
 import org.dqnsweep.io.Tables;
+import org.dqnsweep.jobs.sweep.RungsTable;
 
 /**
- * The temp views {@code trials}, {@code episodes}, {@code train_metrics}, {@code evals}, {@code transitions} over one
- * or several sweeps' Parquet tables ({@code <sweep>/<table>/trial_id=<id>/part-*.parquet}).
+ * The temp views {@code trials}, {@code episodes}, {@code train_metrics}, {@code evals}, {@code transitions} and
+ * {@code rungs} (ASHA's decisions; empty for a sweep without a scheduler) over one or several sweeps' Parquet tables ({@code <sweep>/<table>/trial_id=<id>/part-*.parquet}).
  */
 public final class SweepViews {
-  public static final List<String> TABLES = List.of("trials", "episodes", "train_metrics", "evals", "transitions");
+  public static final List<String> TABLES = List.of("trials", "episodes", "train_metrics", "evals", "transitions",
+      "rungs");
 
   /** The per-trial tables' fixed schemas; trials has none (its columns are the resolved config's settings). */
   private static final Map<String, MessageType> SCHEMAS = Map.of("episodes", Tables.EPISODES, "train_metrics",
-      Tables.TRAIN_METRICS, "evals", Tables.EVALS, "transitions", Tables.TRANSITIONS);
+      Tables.TRAIN_METRICS, "evals", Tables.EVALS, "transitions", Tables.TRANSITIONS, "rungs", RungsTable.SCHEMA);
 
   private SweepViews() {}
 
@@ -71,7 +73,7 @@ public final class SweepViews {
   }
 
   /**
-   * Registers the five views over {@code sweeps}. Every view starts with a {@code sweep_id} column, the sweep
+   * Registers the views over {@code sweeps}. Every view starts with a {@code sweep_id} column, the sweep
    * folder's name, so that one query works over one sweep or several (a trial's id is a hash of its config: the same
    * trial may be in two sweeps, so joins go by sweep_id and trial_id). A table no trial has written yet (e.g. evals
    * before the first evaluation) is an empty view with its usual columns, so queries over it still run.

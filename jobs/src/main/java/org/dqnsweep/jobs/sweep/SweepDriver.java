@@ -3,7 +3,9 @@ package org.dqnsweep.jobs.sweep;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -105,42 +107,63 @@ public final class SweepDriver {
   }
 
   /**
-   * Runs the trials, each as its own Spark job; returns the outcomes of this run by trial id.
+   * Runs the trials, each as its own Spark jobs (one, or one per ASHA rung it reaches); returns the outcomes of this
+   * run by trial id.
    *
    * @param tracking the sweep's MLflow runs, or null without tracking
    */
   public Map<String, TrialOutcome> run(JavaSparkContext sc, List<PlannedTrial> todo, SweepTracking tracking)
       throws IOException, InterruptedException {
+    Schedule schedule = spec.scheduler().isEmpty() ? Schedule.WHOLE : new AshaSchedule(spec.scheduler().get(), conf,
+        root, sweepId, out, tracking, spec.stopDriverAfterDecisions());
     // trials report twice per progress line, so each line shows fresh figures
     TrialTask task = new TrialTask(root(), spec.transitions().framesEvery(), spec.faults(), progressMillis / 2,
         tracking == null ? null : tracking.trackingUri(), tracking == null ? Map.of() : tracking.childRunIds());
+    int slots = schedule.inFlight(Math.max(1, sc.defaultParallelism() / sc.getConf().getInt("spark.task.cpus", 1)));
+    Deque<TrialJob> queue = new ArrayDeque<>(schedule.start(todo));
+    Map<String, TrialJob> jobs = new LinkedHashMap<>();
     Map<String, JavaFutureAction<List<TrialOutcome>>> running = new LinkedHashMap<>();
-    Map<String, PlannedTrial> byId = new LinkedHashMap<>();
-    for (PlannedTrial t : todo) {
-      sc.setJobGroup("trial-" + t.trialId(), "trial " + t.trialId() + " " + TrialsTable.paramsText(t.params()),
-          true);
-      running.put(t.trialId(), sc.parallelize(List.of(t), 1).map(task).collectAsync());
-      byId.put(t.trialId(), t);
-    }
-    sc.clearJobGroup();
     HadoopStorage sweep = new HadoopStorage(root, conf);
     Map<String, TrialOutcome> outcomes = new LinkedHashMap<>();
     long start = System.currentTimeMillis();
     long nextReport = start + progressMillis;
-    while (!running.isEmpty()) {
+    while (!running.isEmpty() || !queue.isEmpty()) {
+      while (!queue.isEmpty() && running.size() < slots) {
+        TrialJob j = queue.pollFirst();
+        sc.setJobGroup("trial-" + j.trialId(), "trial " + j.trialId() + " " + TrialsTable.paramsText(
+            j.trial().params()) + (j.scheduled() ? " rung " + j.rung() : ""), true);
+        running.put(j.trialId(), sc.parallelize(List.of(j), 1).map(task).collectAsync());
+        jobs.put(j.trialId(), j);
+      }
+      sc.clearJobGroup();
       Thread.sleep(200);
       for (var it = running.entrySet().iterator(); it.hasNext(); ) {
         var e = it.next();
-        if (e.getValue().isDone()) {
-          it.remove();
-          TrialOutcome o = outcome(e.getKey(), e.getValue());
-          TrialsTable.write(conf, root, sweepId, byId.get(e.getKey()), o);
-          sweep.delete(TrialProgress.DIR + "/" + e.getKey() + ".json");
-          outcomes.put(e.getKey(), o);
-          out.println(ended(o, byId.get(e.getKey())));
-          if (tracking != null && o.attempt() < 0) {
-            tolerate(() -> tracking.trialFailed(o), "record trial " + o.trialId() + " as FAILED");
-          }
+        if (!e.getValue().isDone()) {
+          continue;
+        }
+        it.remove();
+        TrialJob job = jobs.get(e.getKey());
+        TrialOutcome o = outcome(e.getKey(), e.getValue());
+        Schedule.Next next;
+        try {
+          next = o.result() == null ? new Schedule.Next(null, o.status()) : schedule.next(job, o);
+        } catch (Stopped stop) {
+          sc.cancelAllJobs();
+          throw stop;
+        }
+        if (next.job() != null) {
+          queue.addFirst(next.job()); // a promoted trial goes before trials that have not started
+          continue;
+        }
+        TrialOutcome ended = o.withStatus(next.ended());
+        TrialsTable.write(conf, root, sweepId, job.trial(), ended);
+        sweep.delete(TrialProgress.DIR + "/" + e.getKey() + ".json");
+        outcomes.put(e.getKey(), ended);
+        out.println(ended(ended, job.trial()));
+        if (tracking != null && (ended.attempt() < 0 || (ended.result() != null && !job.endsRun()))) {
+          tolerate(out, root, () -> tracking.trialEnded(ended), "record trial " + ended.trialId() + " as "
+              + ended.status());
         }
       }
       long now = System.currentTimeMillis();
@@ -151,13 +174,24 @@ public final class SweepDriver {
     }
     if (tracking != null) {
       Map<String, TrialsTable.Row> rows = TrialsTable.read(conf, root);
-      tolerate(() -> tracking.sweepEnded(rows), "summarize the sweep run");
+      List<RungsTable.Row> rungs = RungsTable.read(conf, root);
+      tolerate(out, root, () -> tracking.sweepEnded(rows, rungs), "summarize the sweep run");
     }
     return outcomes;
   }
 
+  /**
+   * The driver stopped mid-sweep (an injected fault standing for a killed driver): its running jobs are cancelled
+   * and the same command continues the sweep from its tables.
+   */
+  public static final class Stopped extends RuntimeException {
+    Stopped(String message) {
+      super(message);
+    }
+  }
+
   /** A tracking call that must not end the sweep: the tables hold everything, mlflow-sync can redo it. */
-  private void tolerate(Runnable call, String what) {
+  static void tolerate(PrintStream out, Path root, Runnable call, String what) {
     try {
       call.run();
     } catch (RuntimeException e) {
@@ -211,6 +245,7 @@ public final class SweepDriver {
       long elapsedMillis) throws IOException {
     Map<String, TrialProgress> progress = TrialProgress.readAll(sweep);
     long failed = outcomes.values().stream().filter(o -> o.status() == TrialOutcome.Status.FAILED).count();
+    long pruned = outcomes.values().stream().filter(o -> o.status() == TrialOutcome.Status.PRUNED).count();
     StringBuilder b = new StringBuilder();
     int active = 0;
     for (String id : running) {
@@ -222,9 +257,9 @@ public final class SweepDriver {
                 ? String.format(Locale.ROOT, "%,.0f", p.stepsPerSecond()) : "-"));
       }
     }
-    out.printf(Locale.ROOT, "[%s %s] %d/%d done, %d running, %d failed, %d queued%s%n", sweepId,
+    out.printf(Locale.ROOT, "[%s %s] %d/%d done, %d running, %d failed,%s %d queued%s%n", sweepId,
         duration(elapsedMillis / 1000), outcomes.size() - failed, total, active, failed,
-        total - outcomes.size() - active, b);
+        spec.scheduler().isEmpty() ? "" : " " + pruned + " pruned,", total - outcomes.size() - active, b);
   }
 
   private static String duration(long s) {

@@ -27,6 +27,8 @@ import org.dqnsweep.util.Venv;
  * @param seeds each parameter combination runs once per seed (default: the base's seed)
  * @param transitions what the transitions table records
  * @param faults injected failures, for tests; each names a planned trial
+ * @param scheduler ASHA, or empty: every trial trains to its full budget
+ * @param stopDriverAfterDecisions a test fault: the driver stops after this many scheduler decisions (0: never)
  */
 public record SweepSpec(
     String name,
@@ -36,7 +38,9 @@ public record SweepSpec(
     Optional<RandomSearch> random,
     List<Long> seeds,
     Transitions transitions,
-    List<Fault> faults) {
+    List<Fault> faults,
+    Optional<AshaSettings> scheduler,
+    int stopDriverAfterDecisions) {
 
   public SweepSpec {
     Map<String, List<JsonNode>> copy = new LinkedHashMap<>();
@@ -76,7 +80,12 @@ public record SweepSpec(
     faults.forEach(f -> fs.add(f.killExecutor() ? List.of(f.trial(), f.failAtStep(), f.times(), "kill_executor")
         : f.permanent() ? List.of(f.trial(), f.failAtStep(), f.times(), "permanent")
         : List.of(f.trial(), f.failAtStep(), f.times())));
+    if (stopDriverAfterDecisions > 0) {
+      fs.add(List.of("stop_driver_after_decisions", stopDriverAfterDecisions));
+    }
     m.put("faults", fs);
+    scheduler.ifPresent(a -> m.put("scheduler", List.of("asha", Configs.word(a.metric()), Configs.word(a.mode()),
+        a.minAgentSteps(), a.maxAgentSteps(), a.reductionFactor())));
     return Yaml.write(m);
   }
 }

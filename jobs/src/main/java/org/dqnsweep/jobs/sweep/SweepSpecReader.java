@@ -38,7 +38,8 @@ final class SweepSpecReader {
       applyOverride(root, o, baseOverrides);
     }
     ConfigNode top = new ConfigNode(root, "");
-    for (String key : List.of("name", "base", "set", "grid", "random", "seeds", "transitions", "faults")) {
+    for (String key : List.of("name", "base", "set", "grid", "random", "seeds", "transitions", "faults",
+        "scheduler")) {
       top.has(key);
     }
     top.finish();
@@ -55,8 +56,62 @@ final class SweepSpecReader {
     Optional<RandomSearch> random = top.has("random") ? Optional.of(readRandom(root.get("random"))) : Optional.empty();
     checkSweptKeys(grid, random);
     List<Long> seeds = top.has("seeds") ? readSeeds(root.get("seeds")) : List.of(base.seed());
-    return new SweepSpec(name, baseName, base, grid, random, seeds, readTransitions(top.child("transitions")),
-        readFaults(root.get("faults")));
+    Transitions transitions = readTransitions(top.child("transitions"));
+    Optional<AshaSettings> scheduler = top.has("scheduler")
+        ? Optional.of(readScheduler(top.child("scheduler"), base, grid, random)) : Optional.empty();
+    List<Fault> faults = new ArrayList<>();
+    int stopDriver = readFaults(root.get("faults"), faults);
+    require(stopDriver == 0 || scheduler.isPresent(), "faults", "stop_driver_after_decisions needs a scheduler: "
+        + "section (it counts the scheduler's decisions)");
+    return new SweepSpec(name, baseName, base, grid, random, seeds, transitions, faults, scheduler, stopDriver);
+  }
+
+  /**
+   * {@code scheduler: {type: asha, metric, mode, min_agent_steps, max_agent_steps, reduction_factor}}, checked
+   * against the base config (its budget, its evaluations) and the swept keys (the budget is the scheduler's).
+   */
+  private static AshaSettings readScheduler(ConfigNode s, TrialConfig base, Map<String, List<JsonNode>> grid,
+      Optional<RandomSearch> random) {
+    String type = s.getString("type", null);
+    String metric = s.getString("metric", "eval_return");
+    String mode = s.getString("mode", "max");
+    boolean hasMin = s.has("min_agent_steps");
+    long min = s.getLong("min_agent_steps", 0);
+    long budget = base.trainer().maxAgentSteps();
+    long max = s.getLong("max_agent_steps", budget);
+    double eta = s.getDouble("reduction_factor", 3);
+    s.finish();
+    require(type != null, s.keyPath("type"), "required: asha (asynchronous successive halving)");
+    require(type.equals("asha"), s.keyPath("type"), "expected asha, got '" + type + "'");
+    AshaSettings.Metric m = word(metric, AshaSettings.Metric.values(), s.keyPath("metric"));
+    AshaSettings.Mode md = word(mode, AshaSettings.Mode.values(), s.keyPath("mode"));
+    require(hasMin, s.keyPath("min_agent_steps"), "required: the first rung's budget in agent steps, e.g. "
+        + "min_agent_steps: " + Math.max(1, budget / 9));
+    require(min >= 1, s.keyPath("min_agent_steps"), "must be >= 1 agent step, got " + min);
+    require(max <= budget, s.keyPath("max_agent_steps"), "is " + max + ", beyond the base config's budget "
+        + "trainer.max_agent_steps " + budget + ": lower it or raise the budget (set: {trainer.max_agent_steps: "
+        + max + "})");
+    require(min < max, s.keyPath("min_agent_steps"), "must be below max_agent_steps " + max + ", got " + min);
+    require(eta > 1 && Double.isFinite(eta), s.keyPath("reduction_factor"), "must be a number > 1 (each rung keeps the top 1/reduction_factor), got "
+        + eta);
+    require(m != AshaSettings.Metric.EVAL_RETURN || base.trainer().evalEpisodes() >= 1, s.keyPath("metric"),
+        "eval_return needs evaluations: set trainer.eval_episodes >= 1 in the base, or use metric: mean10_return");
+    List<String> swept = new ArrayList<>(grid.keySet());
+    random.ifPresent(r -> swept.addAll(r.params().keySet()));
+    for (String k : swept) {
+      require(!k.equals("trainer") && !k.equals("trainer.max_agent_steps"), s.keyPath("type"), "the sweep also "
+          + "varies " + k + ", but with a scheduler each trial's budget is the scheduler's rungs: drop it from the "
+          + "sweep");
+    }
+    return new AshaSettings(m, md, min, max, eta);
+  }
+
+  private static <E extends Enum<?>> E word(String text, E[] allowed, String keyPath) {
+    try {
+      return org.dqnsweep.config.Configs.fromWord(text, allowed);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(keyPath, e.getMessage());
+    }
   }
 
   /**
@@ -239,15 +294,25 @@ final class SweepSpecReader {
     return new Transitions(kind, everyN);
   }
 
-  private static List<Fault> readFaults(JsonNode faults) {
-    List<Fault> out = new ArrayList<>();
+  /**
+   * Reads the trial faults into {@code out}; returns the driver's {@code stop_driver_after_decisions} (0: none), an
+   * entry of its own: {@code - {stop_driver_after_decisions: 3}}.
+   */
+  private static int readFaults(JsonNode faults, List<Fault> out) {
+    int stopDriver = 0;
     if (faults == null || faults.isNull()) {
-      return out;
+      return stopDriver;
     }
     require(faults.isArray(), "faults", "expected a list such as [{trial: t-0123456789, fail_at_step: 500, times: "
         + "1}] (optionally kill_executor: true or permanent: true)");
     for (int i = 0; i < faults.size(); i++) {
       ConfigNode f = new ConfigNode(faults.get(i), "faults[" + i + "]");
+      if (f.has("stop_driver_after_decisions")) {
+        stopDriver = f.getInt("stop_driver_after_decisions", 0);
+        f.finish();
+        require(stopDriver >= 1, f.keyPath("stop_driver_after_decisions"), "must be >= 1, got " + stopDriver);
+        continue;
+      }
       String trial = f.getString("trial", null);
       boolean hasStep = f.has("fail_at_step");
       long step = f.getLong("fail_at_step", 0);
@@ -263,6 +328,6 @@ final class SweepSpecReader {
           + "kill_executor or permanent, not both");
       out.add(new Fault(trial, step, times, kill, permanent));
     }
-    return out;
+    return stopDriver;
   }
 }

@@ -111,6 +111,13 @@ public final class SweepTracking implements AutoCloseable {
       params.put("random.seed", Long.toString(r.seed()));
       r.params().forEach((k, d) -> params.put("random." + k, d.toSpec().toString()));
     });
+    spec.scheduler().ifPresent(a -> {
+      params.put("scheduler.type", "asha");
+      params.put("scheduler.metric", Configs.word(a.metric()));
+      params.put("scheduler.mode", Configs.word(a.mode()));
+      params.put("scheduler.rungs", a.rungs().toString());
+      params.put("scheduler.reduction_factor", Double.toString(a.reductionFactor()));
+    });
     return params;
   }
 
@@ -169,29 +176,69 @@ public final class SweepTracking implements AutoCloseable {
     runs.setTags(parentRunId, Map.of("spark_application_id", applicationId));
   }
 
-  /** Records a trial the driver saw fail for good (its task could not end the run itself). */
-  public void trialFailed(TrialOutcome o) {
+  /**
+   * Ends a trial's run from the driver: one that failed for good (its task could not end the run itself), or one
+   * the scheduler ended between rungs (PRUNED, or FINISHED at its return target).
+   */
+  public void trialEnded(TrialOutcome o) {
     String runId = childRunIds.get(o.trialId());
-    runs.setTags(runId, Map.of("status", o.status().name(), "error", truncate(o.error())));
-    runs.finish(runId, false);
+    Map<String, String> tags = new LinkedHashMap<>();
+    tags.put("status", o.status().name());
+    if (!o.error().isEmpty()) {
+      tags.put("error", truncate(o.error()));
+    }
+    runs.setTags(runId, tags);
+    runs.finish(runId, o.status() != TrialOutcome.Status.FAILED);
   }
 
-  /** The parent's summary: best trial by best evaluation return, counts; and its end. */
-  public void sweepEnded(Map<String, TrialsTable.Row> all) {
+  /** A rung's decision on the trial's run: the rung and its cutoff as metrics over agent steps, and tags. */
+  void rungDecided(RungsTable.Row r) {
+    String runId = childRunIds.get(r.trialId());
+    long now = System.currentTimeMillis();
+    List<MetricPoint> points = new java.util.ArrayList<>(List.of(
+        new MetricPoint("rung", r.rung(), r.agentSteps(), now)));
+    if (!Double.isNaN(r.cutoff())) {
+      points.add(new MetricPoint("rung_cutoff", r.cutoff(), r.agentSteps(), now));
+    }
+    runs.logMetrics(runId, points);
+    runs.setTags(runId, Map.of("rung", Integer.toString(r.rung()), "rung_decision", r.decision().name()));
+  }
+
+  /**
+   * The parent's summary and its end: the best trial by best evaluation return among those that trained to the
+   * end (FINISHED), trial counts, and with a scheduler the trials pruned at each rung and the agent steps spent.
+   */
+  public void sweepEnded(Map<String, TrialsTable.Row> all, List<RungsTable.Row> decisions) {
     TrialsTable.Row best = null;
     int finished = 0;
+    int failed = 0;
     for (TrialsTable.Row r : all.values()) {
-      if (r.finished()) {
+      if (r.status().equals(TrialOutcome.Status.FINISHED.name())) {
         finished++;
         if (!Double.isNaN(r.bestEvalReturn()) && (best == null || r.bestEvalReturn() > best.bestEvalReturn())) {
           best = r;
         }
+      } else if (r.status().equals(TrialOutcome.Status.FAILED.name())) {
+        failed++;
       }
     }
     long now = System.currentTimeMillis();
     List<MetricPoint> summary = new java.util.ArrayList<>(List.of(
         new MetricPoint("finished_trials", finished, 0, now),
-        new MetricPoint("failed_trials", all.size() - finished, 0, now)));
+        new MetricPoint("failed_trials", failed, 0, now)));
+    if (!decisions.isEmpty()) {
+      Map<Integer, Integer> pruned = new java.util.TreeMap<>();
+      Map<String, Long> reached = new HashMap<>();
+      for (RungsTable.Row d : decisions) {
+        pruned.merge(d.rung(), d.decision() == Asha.Decision.PRUNE ? 1 : 0, Integer::sum);
+        reached.merge(d.trialId(), d.agentSteps(), Math::max);
+      }
+      pruned.forEach((rung, n) -> summary.add(new MetricPoint("pruned_at_rung_" + rung, n, 0, now)));
+      summary.add(new MetricPoint("pruned_trials", pruned.values().stream().mapToInt(Integer::intValue).sum(), 0,
+          now));
+      summary.add(new MetricPoint("agent_steps_spent", reached.values().stream().mapToLong(Long::longValue).sum(),
+          0, now));
+    }
     Map<String, String> tags = new LinkedHashMap<>();
     if (best != null) {
       summary.add(new MetricPoint("best_eval_return", best.bestEvalReturn(), 0, now));

@@ -18,8 +18,16 @@ public record TrialOutcome(String trialId, Status status, String device, String 
     TrialResult result, String error, int attempt) implements Serializable {
   private static final long serialVersionUID = 1L;
 
-  /** How a trial ended; its name is what the trials table and the MLflow run's {@code status} tag hold. */
-  public enum Status { FINISHED, FAILED }
+  /**
+   * How a trial ended; its name is what the trials table and the MLflow run's {@code status} tag hold. PRUNED: ASHA
+   * stopped it at a rung (its tables are complete up to the step it reached).
+   */
+  public enum Status { FINISHED, FAILED, PRUNED }
+
+  /** The same outcome with another status (the driver's decision on a trial whose job finished). */
+  TrialOutcome withStatus(Status s) {
+    return new TrialOutcome(trialId, s, device, gpuAddress, deviceNote, result, error, attempt);
+  }
 
   /** A trial whose task failed for good (retries exhausted or a lost executor): only the driver knows. */
   public static TrialOutcome failed(String trialId, String error) {

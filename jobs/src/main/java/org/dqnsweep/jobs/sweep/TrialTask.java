@@ -28,11 +28,11 @@ import org.dqnsweep.config.NotRetryable;
 import org.dqnsweep.util.Torch;
 
 /**
- * The body of one Spark task: trains one trial into the sweep's folder, resuming from its last checkpoint when a
- * previous attempt (or a previous run of the sweep) left one. A diverged trial is a result (FAILED, no retry);
- * anything else is thrown so that Spark retries the task, and the retry resumes.
+ * The body of one Spark task: trains one trial up to its job's budget into the sweep's folder, resuming from its
+ * last checkpoint when a previous attempt, rung or run of the sweep left one. A diverged trial is a result (FAILED,
+ * no retry); anything else is thrown so that Spark retries the task, and the retry resumes.
  */
-final class TrialTask implements Function<PlannedTrial, TrialOutcome> {
+final class TrialTask implements Function<TrialJob, TrialOutcome> {
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(TrialTask.class);
   static final String CHECKPOINTS = "checkpoints";
@@ -64,13 +64,14 @@ final class TrialTask implements Function<PlannedTrial, TrialOutcome> {
   }
 
   @Override
-  public TrialOutcome call(PlannedTrial trial) throws IOException {
+  public TrialOutcome call(TrialJob job) throws IOException {
+    PlannedTrial trial = job.trial();
     TaskContext task = TaskContext.get();
     int attempt = task == null ? 0 : task.attemptNumber();
     // Hadoop settings as the driver sees them: the executor's defaults plus the job's spark.hadoop.*
     Configuration conf = SparkEnv.get() == null ? new Configuration() : SparkConfs.hadoop(SparkEnv.get().conf());
     Path root = new Path(sweepRoot);
-    TrialConfig config = trial.config();
+    TrialConfig config = job.config();
     TaskDevice device = TaskDevice.select(task);
     LOG.info("trial {} attempt {}: {} with {} thread(s) ({})", trial.trialId(), attempt, device.device(),
         device.threads(), device.note());
@@ -83,6 +84,14 @@ final class TrialTask implements Function<PlannedTrial, TrialOutcome> {
     listeners.add(tables);
     listeners.add(new TrialProgress.Reporter(new HadoopStorage(root, conf), trial.trialId(),
         config.trainer().maxAgentSteps(), progressMillis));
+    if (task != null) { // a cancelled job (its sweep's driver stopped) stops its trial at the next step
+      listeners.add(new TrialListener() {
+        @Override
+        public void onTransition(TrialListener.Transition t) {
+          task.killTaskIfInterrupted();
+        }
+      });
+    }
     for (Fault f : faults) {
       if (f.trial().equals(trial.trialId())) {
         listeners.add(new FaultInjector(f, attempt));
@@ -97,15 +106,21 @@ final class TrialTask implements Function<PlannedTrial, TrialOutcome> {
     tags.put("device", device.device().toString());
     tags.put("gpu_address", device.gpuAddress());
     tags.put("attempt", Integer.toString(attempt));
+    if (job.scheduled()) {
+      tags.put("rung", Integer.toString(job.rung()));
+      tags.put("rung_agent_steps", Long.toString(job.budget()));
+    }
     try (tables; Trainer trainer = new Trainer(config, device.device(), checkpoints, resume,
         new Listeners(listeners.toArray(TrialListener[]::new)))) {
       if (resume) {
         LOG.info("trial {} resumes at agent step {}", trial.trialId(), trainer.step());
       }
       TrialResult result = trainer.run();
-      if (tracker != null) {
+      if (tracker != null && job.endsRun()) {
         tags.put("status", TrialOutcome.Status.FINISHED.name());
         tracker.finish(true, tags, TrialArtifacts.of(trial, trainer.policy(), conf, root), FLUSH_DEADLINE);
+      } else if (tracker != null) { // the driver decides what comes next, and ends the run if the trial is done
+        tracker.update(tags, TrialArtifacts.of(trial, trainer.policy(), conf, root), FLUSH_DEADLINE);
       }
       return new TrialOutcome(trial.trialId(), TrialOutcome.Status.FINISHED, device.device().toString(),
           device.gpuAddress(), device.note(), result, "", attempt);

@@ -81,8 +81,9 @@ final class TrialsTable {
 
   /** What the driver needs back from a trial's row. */
   record Row(String trialId, String status, String params, double bestEvalReturn) {
+    /** Done for good: trained to its end, or pruned by the scheduler (a FAILED trial is retried by a rerun). */
     boolean finished() {
-      return TrialOutcome.Status.FINISHED.name().equals(status);
+      return !TrialOutcome.Status.FAILED.name().equals(status);
     }
   }
 

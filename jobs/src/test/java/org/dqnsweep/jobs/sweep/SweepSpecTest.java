@@ -150,6 +150,28 @@ class SweepSpecTest {
   }
 
   @Test
+  void anAshaSchedulerIsReadWithItsDefaultsAndCheckedAgainstTheBase() {
+    String base = "name: a\nbase: {env: {game: cartpole, frame_stack: 1}, network: {type: mlp}, "
+        + "trainer: {max_agent_steps: 9000, eval_episodes: 2}}\n";
+    AshaSettings a = spec(base + "scheduler: {type: asha, min_agent_steps: 1000}\n").scheduler().orElseThrow();
+    assertEquals(new AshaSettings(AshaSettings.Metric.EVAL_RETURN, AshaSettings.Mode.MAX, 1000, 9000, 3), a);
+    assertEquals(List.of(1000L, 3000L, 9000L), a.rungs());
+    assertError("scheduler.type", "expected asha", base + "scheduler: {type: hyperband, min_agent_steps: 10}\n");
+    assertError("scheduler.min_agent_steps", "required", base + "scheduler: {type: asha}\n");
+    assertError("scheduler.max_agent_steps", "beyond the base config's budget", base
+        + "scheduler: {type: asha, min_agent_steps: 10, max_agent_steps: 10000}\n");
+    assertError("scheduler.reduction_factor", "must be a number > 1", base
+        + "scheduler: {type: asha, min_agent_steps: 10, reduction_factor: 1}\n");
+    assertError("scheduler.metric", "mean10_return", base
+        + "scheduler: {type: asha, min_agent_steps: 10, metric: loss}\n");
+    assertError("scheduler.metric", "eval_return needs evaluations", base.replace("eval_episodes: 2",
+        "eval_episodes: 0") + "scheduler: {type: asha, min_agent_steps: 10}\n");
+    assertError("scheduler.type", "each trial's budget is the scheduler's", base
+        + "grid: {trainer.max_agent_steps: [100, 200]}\nscheduler: {type: asha, min_agent_steps: 10}\n");
+    assertError("faults", "needs a scheduler", base + "faults: [{stop_driver_after_decisions: 2}]\n");
+  }
+
+  @Test
   void conflictingOptions() {
     assertError("random.params.learner.lr", "also swept in grid.learner.lr", "name: x\nbase: pong-smoke\n"
         + "grid: {learner.lr: [1.0e-4]}\nrandom: {n: 2, params: {learner.lr: {loguniform: [1.0e-5, 1.0e-3]}}}\n");
