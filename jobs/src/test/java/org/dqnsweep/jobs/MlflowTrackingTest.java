@@ -130,6 +130,58 @@ class MlflowTrackingTest {
   }
 
   @Test
+  void anAshaSweepShowsEachTrialsRungsAndThePrunedCountsOnTheParent(@TempDir Path dir) throws IOException {
+    Path spec = TinySweeps.write(dir, "asha", TinySweeps.cartPoleBase(600, 200, 0), """
+        grid:
+          learner.lr: [1.0e-3, 1.0e-4]
+        seeds: [1, 2]
+        scheduler: {type: asha, min_agent_steps: 300, reduction_factor: 3}
+        """);
+    try (MlflowTestServer server = MlflowTestServer.start()) {
+      Path out = dir.resolve("out");
+      CliRunner.Run r = CliRunner.run("sweep", spec.toString(), "--output", out.toString(), "--tracking-uri",
+          server.uri(), "--parallel", "1", "--progress-seconds", "1");
+      assertEquals(0, r.code(), r.out() + r.err());
+      Path root = sweepRoot(out);
+      try (MlflowClient client = MlflowAuth.fromEnv(server.uri(), Map.of()).newClient()) {
+        String exp = client.getExperimentByName("asha").orElseThrow().getExperimentId();
+        List<Run> children = client.searchRuns(List.of(exp), "tags.kind = 'trial'", ViewType.ACTIVE_ONLY, 10)
+            .getItems();
+        assertEquals(4, children.size());
+        int pruned = 0;
+        for (Run child : children) {
+          Map<String, String> tags = tags(child);
+          String trial = tags.get("trial_id");
+          String id = child.getInfo().getRunId();
+          List<Group> mine = ParquetTable.read(CONF, new org.apache.hadoop.fs.Path(
+              root.resolve("rungs/trial_id=" + trial).toUri()));
+          Group last = mine.stream().max(java.util.Comparator.comparingLong(g -> g.getLong("rung", 0))).orElseThrow();
+          String decision = last.getString("decision", 0);
+          assertEquals(Long.toString(last.getLong("rung", 0)), tags.get("rung"), trial);
+          assertEquals(decision, tags.get("rung_decision"), trial);
+          assertEquals(decision.equals("PRUNE") ? "PRUNED" : "FINISHED", tags.get("status"), trial);
+          pruned += decision.equals("PRUNE") ? 1 : 0;
+          assertEquals(RunStatus.FINISHED, client.getRun(id).getInfo().getStatus(), "ended: " + trial);
+          assertEquals(mine.size(), client.getMetricHistory(id, "rung").size(), "one rung point per decision");
+          assertEquals(rows(root, "evals", trial, null), client.getMetricHistory(id, "eval_return").size(), trial);
+          assertEquals(rows(root, "episodes", trial, null), client.getMetricHistory(id, "episode_return").size());
+        }
+        Run parent = client.searchRuns(List.of(exp), "tags.kind = 'sweep'", ViewType.ACTIVE_ONLY, 10).getItems()
+            .get(0);
+        Map<String, Double> summary = parent.getData().getMetricsList().stream().collect(Collectors.toMap(
+            m -> m.getKey(), m -> m.getValue()));
+        assertEquals(pruned, summary.get("pruned_trials"), summary.toString());
+        assertEquals(pruned, summary.get("pruned_at_rung_0"), "two rungs: only rung 0 prunes");
+        long spent = org.dqnsweep.jobs.sweep.TrialsTable.read(CONF, new org.apache.hadoop.fs.Path(root.toUri()))
+            .values().stream().mapToLong(org.dqnsweep.jobs.sweep.TrialsTable.Row::agentSteps).sum();
+        assertEquals((double) spent, summary.get("agent_steps_spent"), "the trials' agent steps, pruned or not");
+        assertEquals("asha", parent.getData().getParamsList().stream().filter(p -> p.getKey().equals(
+            "scheduler.type")).findFirst().orElseThrow().getValue());
+      }
+    }
+  }
+
+  @Test
   void aTrialStoppingOnAStepDueForEvaluationAndCheckpointRecordsThemOnce(@TempDir Path dir) throws IOException {
     // moving_dot games are 32 steps: the 10th ends at step 320, where the target (any mean) stops the trial, on a
     // step due for both an evaluation and a checkpoint

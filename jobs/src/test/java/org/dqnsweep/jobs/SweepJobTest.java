@@ -224,6 +224,22 @@ class SweepJobTest {
     }
     CliRunner.Run done = CliRunner.run(command);
     assertTrue(done.out().contains("every trial is finished"), done.out());
+
+    // the canned analysis: one row per decision, and every pruned trial below the cutoff it faced
+    Path result = dir.resolve("survivors");
+    CliRunner.Run sql = CliRunner.run("sql", "--sweep", root.toString(), "-f",
+        SqlAnalysesTest.SQL.resolve("asha_survivors.sql").toString(), "--format", "parquet", "--out",
+        result.toString());
+    assertEquals(0, sql.code(), sql.out() + sql.err());
+    try (SparkSession spark = reader()) {
+      Dataset<Row> survivors = spark.read().parquet(result.toString());
+      assertEquals(spark.read().parquet(root.resolve("rungs").toString()).count(), survivors.count());
+      assertEquals(4, survivors.filter("rung = 0").first().<Long>getAs("trials_at_rung"));
+      Dataset<Row> pruned = survivors.filter("decision = 'PRUNE'");
+      assertTrue(pruned.count() >= 1);
+      assertEquals(pruned.count(), pruned.filter("metric_value < cutoff and trial_status = 'PRUNED'").count(),
+          survivors.collectAsList().toString());
+    }
   }
 
   @Test

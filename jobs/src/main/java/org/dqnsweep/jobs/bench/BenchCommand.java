@@ -8,5 +8,5 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     description = "Benchmarks; each figure is printed on its own line as name=value.",
     subcommands = {EnvBench.class, ReplayBench.class, LearnerBench.class, TrainBench.class, SweepBench.class,
-        SqlBench.class})
+        SchedulerBench.class, SqlBench.class})
 public final class BenchCommand {}

@@ -23,7 +23,7 @@ import org.dqnsweep.train.TrialResult;
  * when the trial ends (its outcome, then every setting of its resolved config as a column, dots turned into
  * underscores: {@code learner.lr} is {@code learner_lr}). A rerun of the sweep reads it to skip finished trials.
  */
-final class TrialsTable {
+public final class TrialsTable {
   static final String DIR = "trials";
 
   private TrialsTable() {}
@@ -80,15 +80,16 @@ final class TrialsTable {
   }
 
   /** What the driver needs back from a trial's row. */
-  record Row(String trialId, String status, String params, double bestEvalReturn) {
+  public record Row(String trialId, String status, String params, double bestEvalReturn, double finalEvalReturn,
+      long agentSteps) {
     /** Done for good: trained to its end, or pruned by the scheduler (a FAILED trial is retried by a rerun). */
-    boolean finished() {
+    public boolean finished() {
       return !TrialOutcome.Status.FAILED.name().equals(status);
     }
   }
 
   /** Every trial that has a row, by trial id. */
-  static Map<String, Row> read(Configuration conf, Path sweepRoot) throws IOException {
+  public static Map<String, Row> read(Configuration conf, Path sweepRoot) throws IOException {
     Map<String, Row> rows = new HashMap<>();
     Path dir = new Path(sweepRoot, DIR);
     FileSystem fs = dir.getFileSystem(conf);
@@ -100,13 +101,17 @@ final class TrialsTable {
       if (f.isDirectory() && name.startsWith("trial_id=")) {
         String id = name.substring("trial_id=".length());
         for (Group g : ParquetTable.read(conf, f.getPath())) {
-          double best = g.getFieldRepetitionCount("best_eval_return") == 0 ? Double.NaN
-              : g.getDouble("best_eval_return", 0);
-          rows.put(id, new Row(id, g.getString("status", 0), g.getString("params", 0), best));
+          rows.put(id, new Row(id, g.getString("status", 0), g.getString("params", 0),
+              optional(g, "best_eval_return"), optional(g, "final_eval_return"),
+              g.getFieldRepetitionCount("agent_steps") == 0 ? 0 : g.getLong("agent_steps", 0)));
         }
       }
     }
     return rows;
+  }
+
+  private static double optional(Group g, String field) {
+    return g.getFieldRepetitionCount(field) == 0 ? Double.NaN : g.getDouble(field, 0);
   }
 
   private static Path dir(Path sweepRoot, String trialId) {
