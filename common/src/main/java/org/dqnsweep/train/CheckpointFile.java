@@ -35,6 +35,11 @@ final class CheckpointFile {
     void read(DataInputStream in) throws IOException;
   }
 
+  /** Refuses a checkpoint whose config (the resume key it was written with) cannot be resumed with this one. */
+  interface KeyCheck {
+    void check(String savedKey) throws IOException;
+  }
+
   static void write(DataOutputStream out, String resumeKey, EnvSpec spec, Section counters, DqnLearner learner,
       Env env, FrameReplayBuffer replay, FrameReplayBuffer.SegmentWriter segments) throws IOException {
     out.writeInt(FORMAT);
@@ -57,19 +62,14 @@ final class CheckpointFile {
    *
    * @return whether the replay was in it (else the caller starts an empty one)
    */
-  static boolean read(DataInputStream in, String resumeKey, SectionReader counters, DqnLearner learner, Env env,
+  static boolean read(DataInputStream in, KeyCheck resumable, SectionReader counters, DqnLearner learner, Env env,
       FrameReplayBuffer replay, SegmentSource segments) throws IOException {
     int format = in.readInt();
     if (format != FORMAT) {
       throw new IOException("checkpoint format " + format + " cannot be resumed by this version (it writes format "
           + FORMAT + "); its policy can still be played and scored. Train into a new output folder");
     }
-    String saved = in.readUTF();
-    if (!saved.equals(resumeKey)) {
-      throw new IOException("the checkpoint was written with another config; resume with the same config and "
-          + "--set overrides (only trainer.* may change), or train into a new output folder. Checkpoint config:\n"
-          + saved);
-    }
+    resumable.check(in.readUTF());
     EnvSpec.read(in);
     in.readInt(); // counters length
     counters.read(in);

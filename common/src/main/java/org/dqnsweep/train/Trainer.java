@@ -4,6 +4,7 @@ import ai.djl.Device;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 import org.dqnsweep.config.Configs;
 import org.dqnsweep.config.TrialConfig;
@@ -58,6 +59,7 @@ public final class Trainer implements AutoCloseable {
   private long replayStart;
   private final UpdateStats interval = new UpdateStats();
   private long runStartNanos;
+  private List<ResumableSettings.Change> changedOnResume = List.of();
 
   /**
    * @param storage where checkpoints go (its root holds them)
@@ -87,7 +89,8 @@ public final class Trainer implements AutoCloseable {
       String latest = checkpoints.latest().orElseThrow(() -> new IOException(
           "nothing to resume: no checkpoint in " + checkpoints.describe()));
       try (DataInputStream in = checkpoints.open(latest)) {
-        replayRestored = CheckpointFile.read(in, resumeKey(), this::readCounters, learner, env, replay,
+        replayRestored = CheckpointFile.read(in, saved -> changedOnResume = ResumableSettings.changes(saved,
+            resumeKey()), this::readCounters, learner, env, replay,
             () -> checkpoints.segmentsToRestore(step));
       }
     }
@@ -233,11 +236,16 @@ public final class Trainer implements AutoCloseable {
     replayRng.setState(in.readLong());
   }
 
-  /** The config a checkpoint must match to be resumed: all of it but the trainer's budget and cadence. */
+  /** The config a checkpoint is written with: all of it but the trainer's budget and cadence. */
   private String resumeKey() {
     Map<String, Object> tree = Configs.toMap(config);
     tree.remove("trainer");
     return Yaml.write(tree);
+  }
+
+  /** The settings this resume changed (empty for a new run or an unchanged config). */
+  public List<ResumableSettings.Change> changedOnResume() {
+    return changedOnResume;
   }
 
   /** The trained policy, owned by this trainer (closed with it), e.g. for a trial's artifacts after {@link #run}. */

@@ -203,8 +203,9 @@ class TrainerTest {
         "trainer.eval_episodes=0"), dir, false, -1);
     IOException e = assertThrows(IOException.class, () -> run(load("cartpole.yaml",
         "trainer.max_agent_steps=600", "learner.learn_start_agent_steps=100", "trainer.eval_episodes=0",
-        "learner.lr=0.01"), dir, true, -1));
-    assertTrue(e.getMessage().contains("another config"), e.getMessage());
+        "learner.lr=0.01", "learner.double_dqn=false"), dir, true, -1));
+    assertTrue(e.getMessage().contains("another config (learner.double_dqn: true in the checkpoint, false now)"),
+        e.getMessage());
     // a longer budget is fine: it only changes trainer settings
     Recorder more = run(load("cartpole.yaml", "trainer.max_agent_steps=600", "learner.learn_start_agent_steps=100",
         "trainer.eval_episodes=0"), dir, true, -1);
@@ -213,6 +214,33 @@ class TrainerTest {
     Recorder again = run(load("cartpole.yaml", "trainer.max_agent_steps=600", "learner.learn_start_agent_steps=100",
         "trainer.eval_episodes=1"), dir, true, -1);
     assertTrue(again.transitions.isEmpty() && again.evaluations.isEmpty() && again.checkpoints.isEmpty());
+  }
+
+  @Test
+  void aResumeMayChangeTheSettingsPbtChangesAndTheyTakeEffect(@TempDir Path dir) throws IOException {
+    String[] base = {"trainer.max_agent_steps=300", "learner.learn_start_agent_steps=100", "trainer.eval_episodes=0",
+        "trainer.checkpoint_every_agent_steps=300"};
+    run(load("cartpole.yaml", base), dir.resolve("same"), false, -1);
+    run(load("cartpole.yaml", base), dir.resolve("changed"), false, -1);
+    String[] longer = java.util.stream.Stream.concat(java.util.Arrays.stream(base), java.util.stream.Stream.of(
+        "trainer.max_agent_steps=400")).toArray(String[]::new);
+    Recorder same = run(load("cartpole.yaml", longer), dir.resolve("same"), true, -1);
+    Recorder changed;
+    try (Trainer t = new Trainer(load("cartpole.yaml", java.util.stream.Stream.concat(java.util.Arrays.stream(longer),
+        java.util.stream.Stream.of("learner.lr=0.05", "learner.gamma=0.9")).toArray(String[]::new)), Device.cpu(),
+        new LocalStorage(dir.resolve("changed")), true, changed = new Recorder())) {
+      assertEquals(List.of(new ResumableSettings.Change("learner.gamma", "0.99", "0.9"),
+          new ResumableSettings.Change("learner.lr", "5.0E-4", "0.05")), t.changedOnResume());
+      t.run();
+    }
+    assertEquals(100, changed.transitions.size());
+    assertEquals(same.transitions.get(0).action(), changed.transitions.get(0).action(), "the same state at resume");
+    double sameLoss = same.intervals.get(same.intervals.size() - 1).loss();
+    double changedLoss = changed.intervals.get(changed.intervals.size() - 1).loss();
+    assertTrue(Math.abs(sameLoss - changedLoss) > 1e-3 * Math.abs(sameLoss), "a 100x learning rate and another "
+        + "gamma change the updates: loss " + sameLoss + " and " + changedLoss);
+    assertTrue(ResumableSettings.changeable("exploration.decay_agent_steps"));
+    assertFalse(ResumableSettings.changeable("learner.batch_size"));
   }
 
   @Test

@@ -17,6 +17,7 @@ import org.dqnsweep.storage.LocalStorage;
 import org.dqnsweep.io.CsvMetrics;
 import org.dqnsweep.train.ConsoleProgress;
 import org.dqnsweep.train.Listeners;
+import org.dqnsweep.train.ResumableSettings;
 import org.dqnsweep.train.Trainer;
 import org.dqnsweep.train.TrialResult;
 import org.dqnsweep.util.Torch;
@@ -54,7 +55,6 @@ public final class TrainCommand implements Callable<Integer> {
     String resolved = Yaml.write(Configs.toMap(trial));
     System.out.println("# resolved config" + (overrides.isEmpty() ? "" : " (with --set " + String.join(" ", overrides) + ")"));
     System.out.print(resolved);
-    Files.writeString(output.resolve("config.yaml"), resolved);
 
     Device device = Torch.select(trial.trainer().device(), trial.trainer().threads());
     Torch.mallocHint(device).ifPresent(System.out::println);
@@ -62,10 +62,18 @@ public final class TrainCommand implements Callable<Integer> {
     CsvMetrics metrics = new CsvMetrics(output, resume);
     ConsoleProgress progress = new ConsoleProgress(System.out, "", trial.trainer().maxAgentSteps(),
         trial.env().emulatorFramesPerStep());
-    try (Trainer trainer = new Trainer(trial, device, storage, resume, new Listeners(progress, metrics))) {
+    Trainer built;
+    try {
+      built = new Trainer(trial, device, storage, resume, new Listeners(progress, metrics));
+    } catch (ResumableSettings.Mismatch e) {
+      throw new ConfigException("--resume", e.getMessage());
+    }
+    try (Trainer trainer = built) {
       if (resume) {
         System.out.printf(Locale.ROOT, "resuming at agent step %,d%n", trainer.step());
+        recordChanges(trainer.step(), trainer.changedOnResume());
       }
+      Files.writeString(output.resolve("config.yaml"), resolved); // once the checkpoint has accepted it
       TrialResult r = trainer.run();
       System.out.printf(Locale.ROOT, "done (%s): %,d agent steps, %,d games, %,d updates, final eval %.2f, best eval "
               + "%.2f, mean10 %.2f, %.0f s on %s%n", r.stopReason(), r.agentSteps(), r.games(), r.updates(),
@@ -77,6 +85,25 @@ public final class TrainCommand implements Callable<Integer> {
       System.out.println("learning curve: " + output.resolve("learning_curve.png"));
     }
     return 0;
+  }
+
+  /**
+   * Prints the settings this resume changed and appends them to {@code config_history.csv} (step, key, before,
+   * after): config.yaml holds the newest settings, the history says from which step each one held.
+   */
+  private void recordChanges(long step, List<ResumableSettings.Change> changes) throws IOException {
+    if (changes.isEmpty()) {
+      return;
+    }
+    Path history = output.resolve("config_history.csv");
+    StringBuilder rows = new StringBuilder(Files.exists(history) ? "" : "step,key,before,after\n");
+    for (ResumableSettings.Change c : changes) {
+      System.out.printf(Locale.ROOT, "from agent step %,d: %s %s -> %s%n", step, c.key(), c.before(), c.after());
+      rows.append(step).append(',').append(c.key()).append(',').append(c.before()).append(',').append(c.after())
+          .append('\n');
+    }
+    Files.writeString(history, rows, java.nio.file.StandardOpenOption.CREATE,
+        java.nio.file.StandardOpenOption.APPEND);
   }
 
   private static boolean isEmpty(Path dir) throws IOException {

@@ -66,6 +66,26 @@ class TrainCommandTest {
     assertEquals(0, more.code(), more.err());
     assertTrue(more.out().contains("resuming at agent step 600"), more.out());
     assertEquals(5, Files.readAllLines(out.resolve("train.csv")).size(), "one more interval, none repeated");
+
+    // a setting a resume may change (as population-based training does) is applied and recorded; any other is
+    // refused by name, with config.yaml left as it was
+    CliRunner.Run lr = cli("train", "--config", CARTPOLE, "--output", out.toString(), "--resume", "--set",
+        "trainer.max_agent_steps=1000", "--set", "learner.learn_start_agent_steps=100", "--set",
+        "trainer.eval_episodes=2", "--set", "trainer.progress_every_agent_steps=200", "--set", "learner.lr=1.0e-3",
+        "--set", "exploration.end=0.1");
+    assertEquals(0, lr.code(), lr.err());
+    assertTrue(lr.out().contains("from agent step 800: learner.lr 5.0E-4 -> 0.001"), lr.out());
+    assertEquals(List.of("step,key,before,after", "800,learner.lr,5.0E-4,0.001", "800,exploration.end,0.02,0.1"),
+        Files.readAllLines(out.resolve("config_history.csv")));
+    String config = Files.readString(out.resolve("config.yaml"));
+    assertTrue(config.contains("lr: 0.001"), config);
+    CliRunner.Run batch = cli("train", "--config", CARTPOLE, "--output", out.toString(), "--resume", "--set",
+        "trainer.max_agent_steps=1200", "--set", "learner.learn_start_agent_steps=100", "--set",
+        "learner.lr=1.0e-3", "--set", "exploration.end=0.1", "--set", "learner.batch_size=16");
+    assertEquals(2, batch.code(), batch.out() + batch.err());
+    assertTrue(batch.err().contains("error: --resume: the checkpoint was written with another config "
+        + "(learner.batch_size: 64 in the checkpoint, 16 now)"), batch.err());
+    assertEquals(config, Files.readString(out.resolve("config.yaml")), "config.yaml untouched");
   }
 
   @Test
