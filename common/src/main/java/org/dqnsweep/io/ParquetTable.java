@@ -3,8 +3,10 @@ package org.dqnsweep.io;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -121,6 +123,27 @@ public final class ParquetTable implements AutoCloseable {
       }
     }
     return rows;
+  }
+
+  /** Every committed row of a table partitioned by trial ({@code tableDir/trial_id=<id>/}), by trial id. */
+  public static Map<String, List<Group>> readByTrial(Configuration conf, Path tableDir) throws IOException {
+    Map<String, List<Group>> rows = new LinkedHashMap<>();
+    FileSystem fs = tableDir.getFileSystem(conf);
+    if (!fs.exists(tableDir)) {
+      return rows;
+    }
+    for (FileStatus f : fs.listStatus(tableDir)) {
+      String name = f.getPath().getName();
+      if (f.isDirectory() && name.startsWith("trial_id=")) {
+        rows.put(name.substring("trial_id=".length()), read(conf, f.getPath()));
+      }
+    }
+    return rows;
+  }
+
+  /** A nullable double column's value in {@code g}: NaN when it is null. */
+  public static double doubleOrNaN(Group g, String field) {
+    return g.getFieldRepetitionCount(field) == 0 ? Double.NaN : g.getDouble(field, 0);
   }
 
   /** Drops uncommitted rows: a resume from the last checkpoint reports them again. */

@@ -7,10 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.parquet.example.data.Group;
 import org.apache.parquet.schema.MessageType;
 import org.dqnsweep.io.ParquetTable;
 import org.dqnsweep.io.Tables;
@@ -71,29 +68,13 @@ public final class RungsTable {
   /** Every recorded decision, in the order it was made. */
   static List<Row> read(Configuration conf, Path sweepRoot) throws IOException {
     List<Row> rows = new ArrayList<>();
-    Path dir = new Path(sweepRoot, DIR);
-    FileSystem fs = dir.getFileSystem(conf);
-    if (!fs.exists(dir)) {
-      return rows;
-    }
-    for (FileStatus f : fs.listStatus(dir)) {
-      String name = f.getPath().getName();
-      if (f.isDirectory() && name.startsWith("trial_id=")) {
-        String id = name.substring("trial_id=".length());
-        for (Group g : ParquetTable.read(conf, f.getPath())) {
-          rows.add(new Row(id, g.getLong("seq", 0), (int) g.getLong("rung", 0), g.getLong("rung_agent_steps", 0),
-              g.getLong("agent_steps", 0), g.getString("metric", 0), optional(g, "metric_value"),
-              optional(g, "cutoff"), Asha.Decision.valueOf(g.getString("decision", 0)),
-              g.getLong("next_agent_steps", 0), g.getString("params", 0)));
-        }
-      }
-    }
+    ParquetTable.readByTrial(conf, new Path(sweepRoot, DIR)).forEach((id, groups) -> groups.forEach(g -> rows.add(
+        new Row(id, g.getLong("seq", 0), (int) g.getLong("rung", 0), g.getLong("rung_agent_steps", 0),
+            g.getLong("agent_steps", 0), g.getString("metric", 0), ParquetTable.doubleOrNaN(g, "metric_value"),
+            ParquetTable.doubleOrNaN(g, "cutoff"), Asha.Decision.valueOf(g.getString("decision", 0)),
+            g.getLong("next_agent_steps", 0), g.getString("params", 0)))));
     rows.sort(Comparator.comparingLong(Row::seq));
     return rows;
-  }
-
-  private static double optional(Group g, String field) {
-    return g.getFieldRepetitionCount(field) == 0 ? Double.NaN : g.getDouble(field, 0);
   }
 
   private static Path dir(Path sweepRoot, String trialId) {

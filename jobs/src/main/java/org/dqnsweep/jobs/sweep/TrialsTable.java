@@ -7,10 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.parquet.example.data.Group;
 import org.apache.parquet.schema.MessageType;
 import org.dqnsweep.config.Configs;
 import org.dqnsweep.config.TrialConfig;
@@ -91,27 +88,11 @@ public final class TrialsTable {
   /** Every trial that has a row, by trial id. */
   public static Map<String, Row> read(Configuration conf, Path sweepRoot) throws IOException {
     Map<String, Row> rows = new HashMap<>();
-    Path dir = new Path(sweepRoot, DIR);
-    FileSystem fs = dir.getFileSystem(conf);
-    if (!fs.exists(dir)) {
-      return rows;
-    }
-    for (FileStatus f : fs.listStatus(dir)) {
-      String name = f.getPath().getName();
-      if (f.isDirectory() && name.startsWith("trial_id=")) {
-        String id = name.substring("trial_id=".length());
-        for (Group g : ParquetTable.read(conf, f.getPath())) {
-          rows.put(id, new Row(id, g.getString("status", 0), g.getString("params", 0),
-              optional(g, "best_eval_return"), optional(g, "final_eval_return"),
-              g.getFieldRepetitionCount("agent_steps") == 0 ? 0 : g.getLong("agent_steps", 0)));
-        }
-      }
-    }
+    ParquetTable.readByTrial(conf, new Path(sweepRoot, DIR)).forEach((id, groups) -> groups.forEach(g -> rows.put(
+        id, new Row(id, g.getString("status", 0), g.getString("params", 0),
+            ParquetTable.doubleOrNaN(g, "best_eval_return"), ParquetTable.doubleOrNaN(g, "final_eval_return"),
+            g.getFieldRepetitionCount("agent_steps") == 0 ? 0 : g.getLong("agent_steps", 0)))));
     return rows;
-  }
-
-  private static double optional(Group g, String field) {
-    return g.getFieldRepetitionCount(field) == 0 ? Double.NaN : g.getDouble(field, 0);
   }
 
   private static Path dir(Path sweepRoot, String trialId) {
