@@ -166,11 +166,12 @@ public final class Venv {
     }
   }
 
-  /** The value of a {@code name=value} line in a script's output. */
+  /** The value of a {@code name=value} line in a script's output ({@code nan}, as Python prints it, is NaN). */
   public static double figure(String output, String name) {
     for (String line : output.split("\n")) {
       if (line.startsWith(name + "=")) {
-        return Double.parseDouble(line.substring(name.length() + 1).trim());
+        String value = line.substring(name.length() + 1).trim();
+        return value.equalsIgnoreCase("nan") ? Double.NaN : Double.parseDouble(value);
       }
     }
     throw new IllegalStateException("no '" + name + "=' line in:\n" + output);

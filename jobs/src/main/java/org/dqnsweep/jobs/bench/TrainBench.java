@@ -2,15 +2,19 @@ package org.dqnsweep.jobs.bench;
 
 import ai.djl.Device;
 import java.lang.management.CompilationMXBean;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.dqnsweep.config.ConfigException;
+import org.dqnsweep.config.Configs;
 import org.dqnsweep.config.TrialConfig;
 import org.dqnsweep.env.Env;
 import org.dqnsweep.env.Envs;
+import org.dqnsweep.env.Roms;
 import org.dqnsweep.storage.LocalStorage;
 import org.dqnsweep.learn.DqnLearner;
 import org.dqnsweep.replay.Batch;
@@ -19,6 +23,7 @@ import org.dqnsweep.train.Trainer;
 import org.dqnsweep.train.TrialListener;
 import org.dqnsweep.util.Rng;
 import org.dqnsweep.util.Torch;
+import org.dqnsweep.util.Venv;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -27,7 +32,9 @@ import picocli.CommandLine.Option;
  * an env step, an act, a replay sample and a train step, each timed alone in the same process, give
  * 1 / (env + greedy share * act + (sample + train) / train_every) agent steps per second. The timed steps run in
  * segments; after each one the loop pauses (inside a listener call) while the parts are timed, so every segment
- * is compared with parts measured on the same machine state, and the figures are medians over segments.
+ * is compared with parts measured on the same machine state, and the figures are medians over segments. With
+ * {@code --reference} the same loop, settings and step counts then run in PyTorch eager
+ * ({@code scripts/loop_reference.py}: gymnasium + ale-py, a replay of stacked observations).
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
     description = "Agent steps/s of the training loop once learning runs, and how close it gets to its parts' bound.")
@@ -50,6 +57,13 @@ public final class TrainBench implements Callable<Integer> {
   @Option(names = "--set", description = "Override a setting: key.path=value (repeatable).")
   List<String> overrides = new ArrayList<>();
 
+  @Option(names = "--reference", description = "Then run the same loop in PyTorch eager (scripts/loop_reference.py: "
+      + "gymnasium + ale-py, replay of stacked observations) with the same settings and step counts; ALE games only. "
+      + "Installs torch 2.7.1 into .venv on first use, about 3 GB.")
+  boolean reference;
+
+  private final List<String> referenceNotes = new ArrayList<>();
+
   @Override
   public Integer call() throws Exception {
     if (segments < 1 || steps < segments) {
@@ -64,21 +78,95 @@ public final class TrainBench implements Callable<Integer> {
     sets.add("trainer.checkpoint_every_agent_steps=0");
     sets.add("trainer.progress_every_agent_steps=" + (from + steps));
     TrialConfig trial = TrialConfig.load(config, sets);
+    Path rom = null;
+    if (reference) { // refuse before any expensive work
+      if (!trial.env().isAtari()) {
+        throw new ConfigException("env.game", "bench train --reference runs ALE games only (the reference is "
+            + "gymnasium + ale-py), got '" + trial.env().game() + "'");
+      }
+      if (!trial.network().type().isCnn()) {
+        throw new ConfigException("network.type", "bench train --reference mirrors nature_cnn and nips_cnn only, got "
+            + Configs.word(trial.network().type()));
+      }
+      rom = Roms.find(trial.env().game(), trial.env().romDir());
+      Venv.ensurePackage("torch", "torch==2.7.1");
+    }
     Device device = Torch.select(trial.trainer().device(), trial.trainer().threads());
+    int threadCount = trial.trainer().threads() == 0 ? Runtime.getRuntime().availableProcessors()
+        : trial.trainer().threads();
 
+    long segmentSteps = steps / segments;
+    List<Segment> results;
     Path dir = java.nio.file.Files.createTempDirectory("dqn-bench-train");
     try (Parts parts = new Parts(trial, device, from + steps);
         Trainer trainer = new Trainer(trial, device, new LocalStorage(dir),
-            false, new Probe(from, steps / segments, segments, parts))) {
+            false, new Probe(from, segmentSteps, segments, parts))) {
       trainer.run();
-      report(parts.results, trial.learner().trainEveryAgentSteps());
+      results = parts.results;
     } finally {
       deleteTree(dir);
     }
+    double ref = Double.NaN;
+    if (reference && !results.isEmpty()) { // after ours, with our learner and env closed
+      ref = runReference(trial, rom, device, threadCount, segmentSteps * results.size());
+    }
+    report(results, trial.learner().trainEveryAgentSteps(), reference, ref);
     return 0;
   }
 
-  private void report(List<Segment> results, int every) {
+  /**
+   * Runs scripts/loop_reference.py with the trial's resolved settings and this run's learn-start, warm-up and
+   * timed step counts; keeps its {@code #} lines for the report and returns its agent steps/s (NaN when it could
+   * not run).
+   */
+  private double runReference(TrialConfig trial, Path rom, Device device, int threadCount, long timedSteps) {
+    var env = trial.env();
+    var learner = trial.learner();
+    var explore = trial.exploration();
+    String out = Venv.runScript("loop_reference.py",
+        "--rom", rom.toString(),
+        "--noop-max", Integer.toString(env.noopMax()),
+        "--frame-skip", Integer.toString(env.frameSkip()),
+        "--screen-size", Integer.toString(env.screenSize()),
+        "--episodic-life", env.episodicLife() ? "1" : "0",
+        "--fire-reset", env.fireReset() ? "1" : "0",
+        "--clip-rewards", env.clipRewards() ? "1" : "0",
+        "--frame-stack", Integer.toString(env.frameStack()),
+        "--max-episode-frames", Long.toString(env.maxEpisodeFrames()),
+        "--repeat-action-probability", Double.toString(env.repeatActionProbability()),
+        "--network", Configs.word(trial.network().type()),
+        "--dueling", trial.network().dueling() ? "1" : "0",
+        "--batch", Integer.toString(learner.batchSize()),
+        "--lr", Double.toString(learner.lr()),
+        "--adam-eps", Double.toString(learner.adamEps()),
+        "--gamma", Double.toString(learner.gamma()),
+        "--loss", Configs.word(learner.loss()),
+        "--huber-delta", Double.toString(learner.huberDelta()),
+        "--double-dqn", learner.doubleDqn() ? "1" : "0",
+        "--grad-clip", Configs.word(learner.gradClip()),
+        "--grad-clip-value", Double.toString(learner.gradClipValue()),
+        "--train-every", Integer.toString(learner.trainEveryAgentSteps()),
+        "--target-sync", Integer.toString(learner.targetSyncEveryUpdates()),
+        "--capacity", Integer.toString(trial.replay().capacity()),
+        "--learn-start", Long.toString(learnStart),
+        "--eps-schedule", Configs.word(explore.schedule()),
+        "--eps-start", Double.toString(explore.start()),
+        "--eps-end", Double.toString(explore.end()),
+        "--eps-decay", Long.toString(explore.decayAgentSteps()),
+        "--seed", Long.toString(trial.seed()),
+        "--threads", Integer.toString(threadCount),
+        "--device", Device.Type.CPU.equals(device.getDeviceType()) ? "cpu" : "cuda:" + device.getDeviceId(),
+        "--warm-up-steps", Long.toString(warmUpSteps),
+        "--steps", Long.toString(timedSteps));
+    for (String line : out.split("\n")) {
+      if (line.startsWith("#")) {
+        referenceNotes.add(line);
+      }
+    }
+    return Venv.figure(out, "reference_agent_steps_per_s");
+  }
+
+  private void report(List<Segment> results, int every, boolean withReference, double ref) {
     if (results.isEmpty()) {
       throw new IllegalStateException("the run ended before its first timed segment (did it reach "
           + "trainer.stop_mean10_above?); lower --learn-start or --warm-up-steps, or --set "
@@ -90,9 +178,11 @@ public final class TrainBench implements Callable<Integer> {
     for (int i = 0; i < results.size(); i++) {
       Segment s = results.get(i);
       System.out.printf(Locale.ROOT, "# segment %d: %.1f steps/s, bound %.1f (env %.3f, act %.3f, sample %.3f, "
-              + "train %.2f ms; greedy %.2f), efficiency %.3f, JIT %d ms%n", i + 1, achieved[i], bound[i], s.envMs,
-          s.actMs, s.sampleMs, s.trainMs, s.greedy, efficiency[i], s.jitMs);
+              + "train %.2f ms; greedy %.2f), efficiency %.3f, JIT %d ms, GC %d ms (%d collections)%n", i + 1,
+          achieved[i], bound[i], s.envMs, s.actMs, s.sampleMs, s.trainMs, s.greedy, efficiency[i], s.jitMs, s.gcMs,
+          s.gcCount);
     }
+    referenceNotes.forEach(System.out::println);
     Figures f = new Figures(System.out);
     f.print("train_agent_steps_per_s", Figures.median(achieved));
     f.print("learner_bound_steps_per_s", Figures.median(bound));
@@ -103,14 +193,29 @@ public final class TrainBench implements Callable<Integer> {
     f.print("train_step_ms", Figures.median(results.stream().mapToDouble(s -> s.trainMs).toArray()));
     f.print("greedy_share", Figures.median(results.stream().mapToDouble(s -> s.greedy).toArray()));
     f.print("jit_ms_while_timed", results.stream().mapToLong(s -> s.jitMs).sum());
+    f.print("gc_ms_while_timed", results.stream().mapToLong(s -> s.gcMs).sum());
+    f.print("gc_count_while_timed", results.stream().mapToLong(s -> s.gcCount).sum());
+    if (withReference) {
+      f.print("reference_agent_steps_per_s", ref);
+      f.print("speedup", Figures.median(achieved) / ref);
+    }
+    long timed = results.stream().mapToLong(s -> s.steps).sum();
     System.out.printf(Locale.ROOT, "%n%s: %d agent steps with learning in %d segments ran at %.0f steps/s (median); "
-            + "their parts allow %.0f: efficiency %.3f.%n", config, steps, results.size(),
+            + "their parts allow %.0f: efficiency %.3f.%n", config, timed, results.size(),
         Figures.median(achieved), Figures.median(bound), Figures.median(efficiency));
+    if (withReference) {
+      System.out.println(Double.isNaN(ref)
+          ? "PyTorch eager reference (scripts/loop_reference.py): not run, see its '# reference' line above."
+          : String.format(Locale.ROOT, "PyTorch eager reference (scripts/loop_reference.py: gymnasium + ale-py, "
+              + "replay of stacked observations; same settings, %d learn-start, %d warm-up and %d timed agent steps): "
+              + "%.0f agent steps/s; ours is %.2fx.", learnStart, warmUpSteps, timed, ref,
+              Figures.median(achieved) / ref));
+    }
   }
 
   /** One timed segment of the loop and the parts timed right after it. */
-  private record Segment(double loopMs, double greedy, long jitMs, double envMs, double actMs, double sampleMs,
-      double trainMs) {
+  private record Segment(long steps, double loopMs, double greedy, long jitMs, long gcMs, long gcCount, double envMs,
+      double actMs, double sampleMs, double trainMs) {
     double boundMs(int trainEvery) {
       return envMs + greedy * actMs + (sampleMs + trainMs) / trainEvery;
     }
@@ -119,12 +224,15 @@ public final class TrainBench implements Callable<Integer> {
   /** Times the loop segment by segment; between segments it pauses the loop and has the parts timed. */
   private static final class Probe implements TrialListener {
     private final CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+    private final List<GarbageCollectorMXBean> gcs = ManagementFactory.getGarbageCollectorMXBeans();
     private final long from;
     private final long segmentSteps;
     private final int segments;
     private final Parts parts;
     private long start;
     private long jitStart;
+    private long gcMsStart;
+    private long gcCountStart;
     private long count;
     private double epsilonSum;
 
@@ -155,7 +263,9 @@ public final class TrainBench implements Callable<Integer> {
       if (count == segmentSteps) {
         double loopMs = (System.nanoTime() - start) / 1e6 / count;
         long jitMs = jit.getTotalCompilationTime() - jitStart;
-        parts.time(loopMs, 1 - epsilonSum / count, jitMs);
+        long gcMs = gcMs() - gcMsStart;
+        long gcCount = gcCount() - gcCountStart;
+        parts.time(count, loopMs, 1 - epsilonSum / count, jitMs, gcMs, gcCount);
         begin();
       }
     }
@@ -164,7 +274,18 @@ public final class TrainBench implements Callable<Integer> {
       count = 0;
       epsilonSum = 0;
       jitStart = jit.getTotalCompilationTime();
+      gcMsStart = gcMs();
+      gcCountStart = gcCount();
       start = System.nanoTime();
+    }
+
+    /** Milliseconds all collectors have spent collecting so far (-1, "undefined", counts as 0). */
+    private long gcMs() {
+      return gcs.stream().mapToLong(g -> Math.max(0, g.getCollectionTime())).sum();
+    }
+
+    private long gcCount() {
+      return gcs.stream().mapToLong(g -> Math.max(0, g.getCollectionCount())).sum();
     }
   }
 
@@ -201,7 +322,7 @@ public final class TrainBench implements Callable<Integer> {
       }
     }
 
-    void time(double loopMs, double greedy, long jitMs) {
+    void time(long steps, double loopMs, double greedy, long jitMs, long gcMs, long gcCount) {
       long t0 = System.nanoTime();
       for (int i = 0; i < ENV_STEPS; i++) {
         if (env.step(rng.nextInt(env.actionCount())).done()) {
@@ -224,7 +345,7 @@ public final class TrainBench implements Callable<Integer> {
         learner.update(batch);
       }
       double trainMs = (System.nanoTime() - t3) / 1e6 / REPEATS;
-      results.add(new Segment(loopMs, greedy, jitMs, envMs, actMs, sampleMs, trainMs));
+      results.add(new Segment(steps, loopMs, greedy, jitMs, gcMs, gcCount, envMs, actMs, sampleMs, trainMs));
     }
 
     @Override
