@@ -58,9 +58,7 @@ final class AshaSchedule implements Schedule {
       out.printf(Locale.ROOT, "ASHA: %d decisions recorded earlier, replayed; rungs at %s agent steps%n",
           recorded.size(), asha.rungs());
     } else {
-      out.printf(Locale.ROOT, "ASHA: rungs at %s agent steps, top 1/%s of each rung by %s (%s) go on%n",
-          asha.rungs(), number(settings.reductionFactor()), Configs.word(settings.metric()),
-          Configs.word(settings.mode()));
+      out.println("ASHA: " + settings.describe());
     }
   }
 
@@ -70,8 +68,12 @@ final class AshaSchedule implements Schedule {
 
   @Override
   public List<TrialJob> start(List<PlannedTrial> todo) {
+    // The first trials at a rung always go on, so they start in a random order (seeded by the sweep id): in plan
+    // order one corner of the grid would get every free pass.
+    List<PlannedTrial> order = new ArrayList<>(todo);
+    java.util.Collections.shuffle(order, new java.util.Random(sweepId.hashCode()));
     List<TrialJob> jobs = new ArrayList<>();
-    for (PlannedTrial t : todo) {
+    for (PlannedTrial t : order) {
       Map<Integer, RungsTable.Row> made = decisions.getOrDefault(t.trialId(), Map.of());
       RungsTable.Row latest = made.values().stream().max((a, b) -> Integer.compare(a.rung(), b.rung())).orElse(null);
       if (latest == null) {

@@ -3,6 +3,7 @@ package org.dqnsweep.jobs.sweep;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
+import org.dqnsweep.config.Configs;
 import org.dqnsweep.train.TrialResult;
 
 /**
@@ -32,6 +33,14 @@ public record AshaSettings(Metric metric, Mode mode, long minAgentSteps, long ma
 
   /** Which direction is better. */
   public enum Mode { MAX, MIN }
+
+  /** The schedule in words: "rungs at [3000, 9000, 27000] agent steps; the top 1/3 of each rung by ... go on". */
+  public String describe() {
+    String eta = reductionFactor == Math.rint(reductionFactor) ? Long.toString((long) reductionFactor)
+        : Double.toString(reductionFactor);
+    return "rungs at " + rungs() + " agent steps; the top 1/" + eta + " of each rung by " + Configs.word(metric)
+        + " (" + Configs.word(mode) + ") go on";
+  }
 
   /** Every rung's budget in agent steps, ascending; the last is {@link #maxAgentSteps}. */
   public List<Long> rungs() {

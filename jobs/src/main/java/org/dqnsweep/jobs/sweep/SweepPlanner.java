@@ -83,11 +83,7 @@ public final class SweepPlanner {
     });
     StringBuilder out = new StringBuilder("sweep " + sweepId(spec) + ": " + trials.size() + " trials (" + shape(spec)
         + "), base " + spec.baseName() + "\n");
-    spec.scheduler().ifPresent(a -> out.append(String.format(java.util.Locale.ROOT, "scheduler: ASHA, rungs at %s "
-        + "agent steps; the top 1/%s of each rung by %s (%s) go on%n", a.rungs(),
-        a.reductionFactor() == Math.rint(a.reductionFactor()) ? Long.toString((long) a.reductionFactor())
-            : Double.toString(a.reductionFactor()),
-        org.dqnsweep.config.Configs.word(a.metric()), org.dqnsweep.config.Configs.word(a.mode()))));
+    spec.scheduler().ifPresent(a -> out.append("scheduler: ASHA, ").append(a.describe()).append('\n'));
     for (List<String> r : rows) {
       StringBuilder line = new StringBuilder();
       for (int i = 0; i < r.size(); i++) {
