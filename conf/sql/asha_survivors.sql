@@ -1,10 +1,9 @@
 -- asha_survivors: which settings survived each rung of an ASHA sweep? One row per rung and trial, best first: the
--- trial's swept settings, its metric at the rung, the cutoff it had to reach (NULL for the first trial at a rung),
--- the decision (PROMOTE, PRUNE, or COMPLETE at the last rung or at the return target), the rung's counts, and how
--- the trial ended.
--- Tables: rungs (one row per decision, written before it took effect), trials (status, final evaluation).
+-- trial's swept settings, its metric at the rung, the metric the rung's top 1/eta reached when the decision was
+-- made (NULL while that top was empty), the decision (PROMOTE; PAUSE: never promoted; COMPLETE: the last rung or
+-- the return target), the order it was made in, the rung's counts, and how the trial ended.
+-- Tables: rungs (one row per trial and rung, written before the decision took effect), trials.
 -- Run:    bin/dqn sql --sweep runs/sweeps/<sweep_id> -f conf/sql/asha_survivors.sql
--- Decisions are made as results arrive (seq): a later trial faces the cutoff of those recorded before it.
 SELECT
   r.sweep_id,
   r.rung,

@@ -253,6 +253,15 @@ public final class Trainer implements AutoCloseable {
     return new PolicyFile.Policy(config, spec, learner);
   }
 
+  /**
+   * Numbers the next game to end {@code next}: a member of a population-based sweep that resumed from another
+   * member's checkpoint plays on from that member's state (the game in progress included) but counts games as its
+   * own, so its tables hold one row per game.
+   */
+  public void renumberGames(long next) {
+    games = next;
+  }
+
   /** Agent steps taken so far. */
   public long step() {
     return step;

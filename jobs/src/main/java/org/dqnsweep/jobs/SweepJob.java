@@ -167,9 +167,9 @@ public final class SweepJob implements Callable<Integer> {
         return 3;
       }
       long finished = outcomes.values().stream().filter(o -> o.status() != TrialOutcome.Status.FAILED).count();
-      long pruned = outcomes.values().stream().filter(o -> o.status() == TrialOutcome.Status.PRUNED).count();
+      long paused = outcomes.values().stream().filter(o -> o.status() == TrialOutcome.Status.PAUSED).count();
       System.out.printf(Locale.ROOT, "sweep %s: %d finished%s, %d failed in this run; tables under %s%n", sweepId,
-          finished - pruned, sweep.scheduler().isEmpty() ? "" : ", " + pruned + " pruned", outcomes.size() - finished,
+          finished - paused, sweep.scheduler().isEmpty() ? "" : ", " + paused + " paused", outcomes.size() - finished,
           driver.root());
       boolean anyFinished = finished > 0 || todo.size() < trials.size();
       return anyFinished ? 0 : 1;

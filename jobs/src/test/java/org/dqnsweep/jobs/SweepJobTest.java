@@ -190,7 +190,8 @@ class SweepJobTest {
     assertEquals(0, again.code(), again.out() + again.err());
     assertTrue(again.out().contains("ASHA: 2 decisions recorded earlier, replayed"), again.out());
     for (String decided : decidedBefore) {
-      assertFalse(again.out().contains(decided), "not decided again: " + decided + "\n" + again.out());
+      assertTrue(again.out().lines().noneMatch(l -> l.contains(decided) && l.endsWith("PAUSE")),
+          "not paused again: " + decided + "\n" + again.out());
     }
 
     try (SparkSession spark = reader()) {
@@ -198,16 +199,16 @@ class SweepJobTest {
       long decisions = rungs.count();
       assertEquals(decisions, rungs.select("trial_id", "rung").distinct().count(), "one decision per trial and rung");
       assertEquals(decisions, rungs.select("seq").distinct().count());
-      assertEquals(decisions - 1, (long) rungs.agg(org.apache.spark.sql.functions.max("seq")).first().getLong(0));
       assertEquals(4, rungs.filter("rung = 0").count(), "every trial decided at rung 0");
       long promoted = rungs.filter("rung = 0 and decision = 'PROMOTE'").count();
       assertEquals(promoted, rungs.filter("rung = 1 and decision = 'COMPLETE'").count());
-      long pruned = rungs.filter("decision = 'PRUNE'").count();
-      assertTrue(pruned >= 1 && promoted >= 1, rungs.collectAsList().toString());
+      long paused = rungs.filter("decision = 'PAUSE'").count();
+      assertEquals(1, promoted, "the top floor(4 / 3) of rung 0: " + rungs.collectAsList());
+      assertEquals(3, paused);
 
       Dataset<Row> trials = spark.read().parquet(root.resolve("trials").toString());
       assertEquals(4, trials.count());
-      assertEquals(pruned, trials.filter("status = 'PRUNED' and agent_steps = 300").count(),
+      assertEquals(paused, trials.filter("status = 'PAUSED' and agent_steps = 300").count(),
           trials.collectAsList().toString());
       assertEquals(promoted, trials.filter("status = 'FINISHED' and agent_steps = 600").count());
       Dataset<Row> transitions = spark.read().parquet(root.resolve("transitions").toString());
@@ -227,7 +228,7 @@ class SweepJobTest {
     CliRunner.Run done = CliRunner.run(command);
     assertTrue(done.out().contains("every trial is finished"), done.out());
 
-    // the canned analysis: one row per decision, and every pruned trial below the cutoff it faced
+    // the canned analysis: one row per decision, and every paused trial below the top third it faced
     Path result = dir.resolve("survivors");
     CliRunner.Run sql = CliRunner.run("sql", "--sweep", root.toString(), "-f",
         SqlAnalysesTest.SQL.resolve("asha_survivors.sql").toString(), "--format", "parquet", "--out",
@@ -237,10 +238,95 @@ class SweepJobTest {
       Dataset<Row> survivors = spark.read().parquet(result.toString());
       assertEquals(spark.read().parquet(root.resolve("rungs").toString()).count(), survivors.count());
       assertEquals(4, survivors.filter("rung = 0").first().<Long>getAs("trials_at_rung"));
-      Dataset<Row> pruned = survivors.filter("decision = 'PRUNE'");
-      assertTrue(pruned.count() >= 1);
-      assertEquals(pruned.count(), pruned.filter("metric_value < cutoff and trial_status = 'PRUNED'").count(),
-          survivors.collectAsList().toString());
+      Dataset<Row> paused = survivors.filter("decision = 'PAUSE'");
+      assertEquals(3, paused.count());
+      assertEquals(3, paused.filter("(cutoff is null or metric_value <= cutoff) and trial_status = 'PAUSED'")
+          .count(), survivors.collectAsList().toString());
+    }
+  }
+
+  @Test
+  void aPbtSweepCopiesWholeTrialStatesAndSurvivesADriverStopWithEachRowOnce(@TempDir Path dir) throws IOException {
+    String population = """
+        grid:
+          learner.lr: [1.0e-3, 1.0e-4]
+        seeds: [1, 2]
+        scheduler: {type: pbt, interval_agent_steps: 200, quantile: 0.25, perturb: {learner.lr: [0.8, 1.2]}}
+        """;
+    List<PlannedTrial> plan = SweepPlanner.plan(SweepSpec.load(spec(dir, "plan", population), List.of()));
+    // a member fails once inside its second generation (Spark retries it), and the driver dies in the middle of
+    // writing the second generation's decisions (4 members: decisions 5 to 8), so that generation is decided again
+    Path spec = spec(dir, "pbt", population + """
+        faults:
+          - {trial: %s, fail_at_step: 300, times: 1}
+          - {stop_driver_after_decisions: 6}
+        """.formatted(plan.get(1).trialId()));
+    Path out = dir.resolve("out");
+    String[] command = {"sweep", spec.toString(), "--output", out.toString(), "--progress-seconds", "1",
+        "--tracking-uri", "none"};
+    CliRunner.Run stopped = CliRunner.run(command);
+    assertEquals(3, stopped.code(), stopped.out() + stopped.err());
+    CliRunner.Run again = CliRunner.run(command);
+    assertEquals(0, again.code(), again.out() + again.err());
+    assertTrue(again.out().contains("PBT: 1 generation(s) decided earlier, replayed"), again.out());
+    Path root = sweepRoot(out);
+
+    try (SparkSession spark = reader()) {
+      Dataset<Row> lineage = spark.read().parquet(root.resolve("lineage").toString());
+      assertEquals(12, lineage.count(), "4 members x 3 generations (at 200, 400, 600)");
+      assertEquals(12, lineage.select("trial_id", "generation").distinct().count());
+      assertEquals(12, lineage.select("seq").distinct().count());
+      List<Row> exploits = lineage.filter("decision = 'EXPLOIT'").collectAsList();
+      assertEquals(2, exploits.size(), "one of four at each of the two generations before the last");
+      assertEquals(4, lineage.filter("generation = 2 and decision = 'COMPLETE'").count());
+      Dataset<Row> transitions = spark.read().parquet(root.resolve("transitions").toString());
+      for (Row e : exploits) {
+        String member = e.getAs("trial_id");
+        String parent = e.getAs("parent");
+        double parentLr = Double.parseDouble(lineage.filter("trial_id = '" + parent + "' and generation = "
+            + e.getAs("generation")).first().<String>getAs("settings_before").replace("learner.lr=", ""));
+        double lr = Double.parseDouble(e.<String>getAs("settings_after").replace("learner.lr=", ""));
+        assertTrue(Math.abs(lr - parentLr * 0.8) < 1e-12 || Math.abs(lr - parentLr * 1.2) < 1e-12, e.toString());
+        // the member goes on from its parent's whole state: the same env, replay, weights and exploration draws
+        long step = e.getAs("agent_steps");
+        Row mine = transitions.filter("trial_id = '" + member + "' and step = " + step).first();
+        Row theirs = transitions.filter("trial_id = '" + parent + "' and step = " + step).first();
+        assertEquals(theirs.<Object>getAs("action"), mine.<Object>getAs("action"), e.toString());
+        assertEquals(theirs.<Object>getAs("reward"), mine.<Object>getAs("reward"), e.toString());
+        assertEquals(theirs.<Object>getAs("q_taken"), mine.<Object>getAs("q_taken"), e.toString());
+      }
+
+      Dataset<Row> trials = spark.read().parquet(root.resolve("trials").toString());
+      assertEquals(4, trials.filter("status = 'FINISHED' and agent_steps = 600").count(),
+          trials.collectAsList().toString());
+      for (Row t : trials.collectAsList()) {
+        String id = t.getAs("trial_id");
+        String finalLr = lineage.filter("trial_id = '" + id + "' and generation = 2").first()
+            .<String>getAs("settings_after").replace("learner.lr=", "");
+        assertEquals(Double.parseDouble(finalLr), t.<Double>getAs("learner_lr"), 1e-15, "its last settings");
+        Dataset<Row> mine = transitions.filter("trial_id = '" + id + "'");
+        assertEquals(600, mine.count(), "one transition per agent step of " + id);
+        assertEquals(600, mine.select("step").distinct().count());
+        List<Long> games = spark.read().parquet(root.resolve("episodes").toString()).filter("trial_id = '" + id
+            + "'").orderBy("episode").select("episode").as(org.apache.spark.sql.Encoders.LONG()).collectAsList();
+        for (int i = 0; i < games.size(); i++) {
+          assertEquals(i, games.get(i), "its own games 0..n-1, copies included: " + games);
+        }
+      }
+      assertEquals(12, spark.read().parquet(root.resolve("evals").toString()).count(), "one per generation");
+    }
+    Path result = dir.resolve("lineage-result");
+    CliRunner.Run sql = CliRunner.run("sql", "--sweep", root.toString(), "-f",
+        SqlAnalysesTest.SQL.resolve("pbt_lineage.sql").toString(), "--format", "parquet", "--out", result.toString());
+    assertEquals(0, sql.code(), sql.out() + sql.err());
+    try (SparkSession spark = reader()) {
+      Dataset<Row> ranked = spark.read().parquet(result.toString());
+      assertEquals(12, ranked.count());
+      for (Row e : ranked.filter("decision = 'EXPLOIT'").collectAsList()) {
+        assertEquals(0, ranked.filter("generation = " + e.getAs("generation") + " and rank > " + e.getAs("rank"))
+            .count(), "the last of the generation copies: " + e);
+      }
+      assertEquals(4, ranked.filter("trial_status = 'FINISHED' and generation = 2").count());
     }
   }
 

@@ -43,9 +43,10 @@ public final class SchedulerBench implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     SweepSpec asha = SweepSpec.load(spec, List.of()); // every spec error before anything runs
-    AshaSettings settings = asha.scheduler().orElseThrow(() -> new ConfigException("--spec", spec
-        + " has no scheduler: section; give a spec with scheduler: {type: asha, ...}, e.g. "
-        + "conf/sweeps/cartpole-asha.yaml"));
+    if (!(asha.scheduler().orElse(null) instanceof AshaSettings settings)) {
+      throw new ConfigException("--spec", spec + " has no ASHA scheduler; give a spec with scheduler: {type: asha, "
+          + "...}, e.g. conf/sweeps/cartpole-asha.yaml");
+    }
     int trials = SweepPlanner.plan(asha).size();
     if (trials < 2) {
       throw new ConfigException("--spec", spec + " plans " + trials + " trial: a scheduler needs several to compare");
@@ -83,9 +84,9 @@ public final class SchedulerBench implements Callable<Integer> {
       f.print("grid_wall_s", grid.wallSeconds);
       f.print("asha_wall_s", ashaRun.wallSeconds);
       f.print("wall_ratio", ashaRun.wallSeconds / grid.wallSeconds);
-      System.out.printf(Locale.ROOT, "grid: best %s (%s); ASHA: best %s (%s), %d of %d trials pruned%n",
+      System.out.printf(Locale.ROOT, "grid: best %s (%s); ASHA: best %s (%s), %d of %d trials paused%n",
           Figures.format(grid.best.finalEvalReturn()), grid.best.params(),
-          Figures.format(ashaRun.best.finalEvalReturn()), ashaRun.best.params(), ashaRun.pruned, trials);
+          Figures.format(ashaRun.best.finalEvalReturn()), ashaRun.best.params(), ashaRun.paused, trials);
       return 0;
     } finally {
       if (output == null) {
@@ -95,7 +96,7 @@ public final class SchedulerBench implements Callable<Integer> {
   }
 
   /** A sweep's totals: agent steps over all trials, its best trial among those trained to the end. */
-  private record Run(long agentSteps, TrialsTable.Row best, long pruned, double wallSeconds) {}
+  private record Run(long agentSteps, TrialsTable.Row best, long paused, double wallSeconds) {}
 
   private Run run(Path specFile, Path out) throws Exception {
     List<String> args = new ArrayList<>(List.of(specFile.toString(), "--output", out.toString(), "--progress-seconds",
@@ -120,7 +121,7 @@ public final class SchedulerBench implements Callable<Integer> {
     TrialsTable.Row best = rows.values().stream()
         .filter(r -> r.status().equals(TrialOutcome.Status.FINISHED.name()) && !Double.isNaN(r.finalEvalReturn()))
         .max(Comparator.comparingDouble(TrialsTable.Row::finalEvalReturn)).orElseThrow();
-    long pruned = rows.values().stream().filter(r -> r.status().equals(TrialOutcome.Status.PRUNED.name())).count();
-    return new Run(steps, best, pruned, wall);
+    long paused = rows.values().stream().filter(r -> r.status().equals(TrialOutcome.Status.PAUSED.name())).count();
+    return new Run(steps, best, paused, wall);
   }
 }

@@ -21,19 +21,20 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.dqnsweep.config.ConfigException;
 import org.dqnsweep.io.Tables;
+import org.dqnsweep.jobs.sweep.LineageTable;
 import org.dqnsweep.jobs.sweep.RungsTable;
 
 /**
  * The temp views {@code trials}, {@code episodes}, {@code train_metrics}, {@code evals}, {@code transitions} and
- * {@code rungs} (ASHA's decisions; empty for a sweep without a scheduler) over one or several sweeps' Parquet tables ({@code <sweep>/<table>/trial_id=<id>/part-*.parquet}).
+ * {@code rungs} (ASHA's decisions) and {@code lineage} (PBT's; each empty without that scheduler) over one or several sweeps' Parquet tables ({@code <sweep>/<table>/trial_id=<id>/part-*.parquet}).
  */
 public final class SweepViews {
   public static final List<String> TABLES = List.of("trials", "episodes", "train_metrics", "evals", "transitions",
-      "rungs");
+      "rungs", "lineage");
 
   /** The per-trial tables' fixed schemas; trials has none (its columns are the resolved config's settings). */
   private static final Map<String, MessageType> SCHEMAS = Map.of("episodes", Tables.EPISODES, "train_metrics",
-      Tables.TRAIN_METRICS, "evals", Tables.EVALS, "transitions", Tables.TRANSITIONS, "rungs", RungsTable.SCHEMA);
+      Tables.TRAIN_METRICS, "evals", Tables.EVALS, "transitions", Tables.TRANSITIONS, "rungs", RungsTable.SCHEMA, "lineage", LineageTable.SCHEMA);
 
   private SweepViews() {}
 

@@ -1,36 +1,50 @@
 package org.dqnsweep.jobs.sweep;
 
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
- * ASHA's decisions, on the driver and without Spark: a trial that finishes rung k goes on to rung k + 1 unless its
- * metric is below the (1 - 1/eta) quantile of the metrics recorded at rung k before it (Ray Tune's rule; the first
- * trial at a rung always goes on). Decisions depend only on the order results arrive in, so replaying the recorded
- * ones in their order rebuilds the same state.
+ * ASHA's decisions, on the driver and without Spark, in the pausing variant of Li et al.: a trial that finishes
+ * rung k is paused there; a paused trial is promoted to rung k + 1 as soon as it is among the top
+ * floor(n_k / eta) of the n_k trials recorded at rung k (higher rungs first, best first), which may be when it
+ * arrives or any time later. A trial at the last rung, or one that met its return target early, completes. The
+ * state is sets of metrics and promotions, so replaying the recorded decisions rebuilds it whatever their order.
  */
 final class Asha {
-  /** What happens to a trial after a rung. */
+  /** Where a trial stands after a rung. */
   enum Decision {
     /** on to the next rung */
     PROMOTE,
-    /** stopped here: its metric is below the rung's cutoff */
-    PRUNE,
+    /** waiting at the rung: promoted later if enough trials at the rung do worse, else it ends there */
+    PAUSE,
     /** ended here: the last rung, or the trial met its return target before the rung's budget */
     COMPLETE
   }
 
-  /** A decision and the cutoff it was made against (NaN when there was none). */
-  record Verdict(Decision decision, double cutoff) {}
+  /** A promotion out of {@code rung}, and the metric the top 1/eta of the rung reached then. */
+  record Promotion(String trial, int rung, double cutoff) {}
 
-  private final AshaSettings settings;
+  private final SchedulerSettings.Mode mode;
+  private final double eta;
   private final List<Long> rungs;
-  private final List<List<Double>> recorded = new ArrayList<>();
+  private final List<Map<String, Double>> recorded = new ArrayList<>();
+  private final List<Set<String>> promoted = new ArrayList<>();
+  private final List<Set<String>> completed = new ArrayList<>();
 
   Asha(AshaSettings settings) {
-    this.settings = settings;
+    this.mode = settings.mode();
+    this.eta = settings.reductionFactor();
     this.rungs = settings.rungs();
-    rungs.forEach(r -> recorded.add(new ArrayList<>()));
+    for (int i = 0; i < rungs.size(); i++) {
+      recorded.add(new LinkedHashMap<>());
+      promoted.add(new HashSet<>());
+      completed.add(new HashSet<>());
+    }
   }
 
   List<Long> rungs() {
@@ -38,39 +52,70 @@ final class Asha {
   }
 
   /**
-   * Decides a trial's next move after rung {@code rung} and records its metric there.
+   * Records a trial's metric at a rung it finished: COMPLETE at the last rung or when it met its return target
+   * ({@code ended}), else PAUSE (then {@link #promotions} says whether it, or another paused trial, goes on).
    *
-   * @param metric the trial's metric at the rung (NaN, e.g. mean10 before any game: never above a cutoff)
-   * @param ended the trial stopped before the rung's budget (its return target)
+   * @param metric NaN when it has none (mean10 before 10 games): it ranks below every number
    */
-  Verdict decide(int rung, double metric, boolean ended) {
-    double cutoff = cutoff(recorded.get(rung));
-    recorded.get(rung).add(metric);
+  Decision record(String trial, int rung, double metric, boolean ended) {
+    recorded.get(rung).put(trial, metric);
     if (ended || rung == rungs.size() - 1) {
-      return new Verdict(Decision.COMPLETE, cutoff);
+      completed.get(rung).add(trial);
+      return Decision.COMPLETE;
     }
-    boolean below = !Double.isNaN(cutoff) && (Double.isNaN(metric) || better(metric) < better(cutoff));
-    return new Verdict(below ? Decision.PRUNE : Decision.PROMOTE, cutoff);
+    return Decision.PAUSE;
   }
 
-  /** The metric turned so that larger is better (negated for mode min). */
+  /** Replays a decision read back from the rungs table. */
+  void replay(String trial, int rung, double metric, Decision d) {
+    recorded.get(rung).put(trial, metric);
+    if (d == Decision.PROMOTE) {
+      promoted.get(rung).add(trial);
+    } else if (d == Decision.COMPLETE) {
+      completed.get(rung).add(trial);
+    }
+  }
+
+  /** Every paused trial now in the top 1/eta of its rung, from the highest rung down, best first; each is marked. */
+  List<Promotion> promotions() {
+    List<Promotion> out = new ArrayList<>();
+    for (int k = rungs.size() - 2; k >= 0; k--) {
+      List<String> top = top(k);
+      double cutoff = cutoff(k);
+      for (String t : top) {
+        if (!promoted.get(k).contains(t) && !completed.get(k).contains(t)) {
+          promoted.get(k).add(t);
+          out.add(new Promotion(t, k, cutoff));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The metric the top floor(n / eta) trials of a rung reach (NaN while that top is empty). */
+  double cutoff(int rung) {
+    List<String> top = top(rung);
+    return top.isEmpty() ? Double.NaN : recorded.get(rung).get(top.get(top.size() - 1));
+  }
+
+  /** The paused trials (by rung) that nothing has promoted: where they end if no promotion comes. */
+  boolean paused(String trial, int rung) {
+    return recorded.get(rung).containsKey(trial) && !promoted.get(rung).contains(trial)
+        && !completed.get(rung).contains(trial);
+  }
+
+  /** The top floor(n / eta) trials recorded at a rung, best first (NaN last; ties in the order recorded). */
+  private List<String> top(int rung) {
+    Map<String, Double> r = recorded.get(rung);
+    List<String> order = new ArrayList<>(r.keySet());
+    order.sort(Comparator.comparingDouble((String t) -> -better(r.get(t))));
+    return order.subList(0, (int) Math.floor(r.size() / eta + 1e-9));
+  }
+
   private double better(double metric) {
-    return settings.mode() == AshaSettings.Mode.MAX ? metric : -metric;
-  }
-
-  /**
-   * The metric the top 1/eta of the recorded ones reach: the (1 - 1/eta) quantile of their better-is-larger values,
-   * interpolated linearly like numpy's percentile, in the metric's own units. NaN metrics are left out; NaN when
-   * nothing is left.
-   */
-  private double cutoff(List<Double> values) {
-    double[] v = values.stream().filter(x -> !Double.isNaN(x)).mapToDouble(this::better).sorted().toArray();
-    if (v.length == 0) {
-      return Double.NaN;
+    if (Double.isNaN(metric)) {
+      return Double.NEGATIVE_INFINITY;
     }
-    double pos = (1 - 1 / settings.reductionFactor()) * (v.length - 1);
-    int lo = (int) Math.floor(pos);
-    int hi = Math.min(lo + 1, v.length - 1);
-    return better(v[lo] + (pos - lo) * (v[hi] - v[lo])); // better() is its own inverse
+    return mode == SchedulerSettings.Mode.MAX ? metric : -metric;
   }
 }

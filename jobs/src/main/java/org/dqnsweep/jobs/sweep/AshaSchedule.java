@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -12,11 +13,13 @@ import org.apache.hadoop.fs.Path;
 import org.dqnsweep.config.Configs;
 
 /**
- * ASHA on the driver: each trial trains rung by rung, one Spark job per rung resumed from the trial's checkpoint at
- * the previous rung's budget. After each rung the decision is written to the {@code rungs} table, then acted on. A
- * driver started again replays the recorded decisions first: it resubmits only what has no decision yet, and a
- * trial whose decision was recorded but not acted on gets a job at the budget it already reached (its checkpoint
- * is there, so the job returns at once) to finish its row.
+ * ASHA on the driver, pausing variant: each trial trains rung by rung, one Spark job per rung resumed from the
+ * trial's checkpoint at the previous rung's budget. A trial that finishes a rung is paused there, and promoted when
+ * it is (or later becomes) one of the top 1/eta of its rung; every decision is written to the {@code rungs} table
+ * before it takes effect (a promotion replaces the trial's PAUSE row at that rung). Trials still paused when
+ * nothing else can run end as PAUSED. A driver started again replays the recorded decisions: a promoted trial gets
+ * its next rung, and a paused or completed one a job at the budget it reached (its checkpoint is there, so the
+ * job returns at once with its result).
  */
 final class AshaSchedule implements Schedule {
   private final AshaSettings settings;
@@ -28,6 +31,8 @@ final class AshaSchedule implements Schedule {
   private final SweepTracking tracking;
   private final int stopAfterDecisions;
   private final Map<String, Map<Integer, RungsTable.Row>> decisions = new HashMap<>();
+  private final Map<String, PlannedTrial> trials = new HashMap<>();
+  private final Map<String, TrialOutcome> pausedOutcomes = new LinkedHashMap<>();
   private final boolean startedEmpty;
   private long seq;
   private int madeHere;
@@ -48,18 +53,14 @@ final class AshaSchedule implements Schedule {
     this.tracking = tracking;
     this.stopAfterDecisions = stopAfterDecisions;
     List<RungsTable.Row> recorded = RungsTable.read(conf, root);
-    for (RungsTable.Row r : recorded) { // in the order they were made: the scheduler's state is rebuilt exactly
-      asha.decide(r.rung(), r.metricValue(), r.decision() == Asha.Decision.COMPLETE && r.rung() < last());
+    for (RungsTable.Row r : recorded) {
+      asha.replay(r.trialId(), r.rung(), r.metricValue(), r.decision());
       decisions.computeIfAbsent(r.trialId(), k -> new HashMap<>()).put(r.rung(), r);
+      seq = Math.max(seq, r.seq() + 1);
     }
-    this.seq = recorded.size();
     this.startedEmpty = recorded.isEmpty();
-    if (!recorded.isEmpty()) {
-      out.printf(Locale.ROOT, "ASHA: %d decisions recorded earlier, replayed; rungs at %s agent steps%n",
-          recorded.size(), asha.rungs());
-    } else {
-      out.println("ASHA: " + settings.describe());
-    }
+    out.println(recorded.isEmpty() ? "ASHA: " + settings.describe() : String.format(Locale.ROOT,
+        "ASHA: %d decisions recorded earlier, replayed; %s", recorded.size(), settings.describe()));
   }
 
   private int last() {
@@ -68,21 +69,21 @@ final class AshaSchedule implements Schedule {
 
   @Override
   public List<TrialJob> start(List<PlannedTrial> todo) {
-    // The first trials at a rung always go on, so they start in a random order (seeded by the sweep id): in plan
-    // order one corner of the grid would get every free pass.
+    // trials start in a random order (seeded by the sweep id), not one corner of the grid first
     List<PlannedTrial> order = new ArrayList<>(todo);
     java.util.Collections.shuffle(order, new java.util.Random(sweepId.hashCode()));
     List<TrialJob> jobs = new ArrayList<>();
     for (PlannedTrial t : order) {
-      Map<Integer, RungsTable.Row> made = decisions.getOrDefault(t.trialId(), Map.of());
-      RungsTable.Row latest = made.values().stream().max((a, b) -> Integer.compare(a.rung(), b.rung())).orElse(null);
+      trials.put(t.trialId(), t);
+      RungsTable.Row latest = decisions.getOrDefault(t.trialId(), Map.of()).values().stream()
+          .max((a, b) -> Integer.compare(a.rung(), b.rung())).orElse(null);
       if (latest == null) {
         jobs.add(job(t, 0));
       } else if (latest.decision() == Asha.Decision.PROMOTE) {
-        jobs.add(job(t, latest.rung() + 1));
-      } else { // decided, not yet acted on: the job at the budget it reached only reads its result back
-        jobs.add(TrialJob.rung(t, latest.rung(), latest.rungAgentSteps(), latest.decision() == Asha.Decision.COMPLETE
-            && latest.rung() == last()));
+        jobs.add(0, job(t, latest.rung() + 1));
+      } else { // paused or completed: the job at the budget it reached only reads its result back
+        jobs.add(0, TrialJob.rung(t, latest.rung(), latest.rungAgentSteps(), latest.decision()
+            == Asha.Decision.COMPLETE && latest.rung() == last()));
       }
     }
     return jobs;
@@ -100,42 +101,64 @@ final class AshaSchedule implements Schedule {
 
   @Override
   public Next next(TrialJob job, TrialOutcome o) throws IOException {
-    RungsTable.Row row = decisions.getOrDefault(job.trialId(), Map.of()).get(job.rung());
-    if (row == null) {
-      row = decide(job, o);
+    if (o.result() == null) {
+      return Next.end(o);
     }
-    return switch (row.decision()) {
-      case PROMOTE -> new Next(job(job.trial(), job.rung() + 1), null);
-      case PRUNE -> new Next(null, TrialOutcome.Status.PRUNED);
-      case COMPLETE -> new Next(null, TrialOutcome.Status.FINISHED);
-    };
+    RungsTable.Row row = decisions.getOrDefault(job.trialId(), Map.of()).get(job.index());
+    Asha.Decision d = row != null ? row.decision() : asha.record(job.trialId(), job.index(),
+        settings.metric().of(o.result()), o.result().agentSteps() < job.budget());
+    if (d == Asha.Decision.COMPLETE) {
+      if (row == null) {
+        write(job.trialId(), job.index(), o.result().agentSteps(), o.result(), d, Double.NaN);
+      }
+      return Next.end(o.withStatus(TrialOutcome.Status.FINISHED));
+    }
+    pausedOutcomes.put(job.trialId(), o);
+    List<Asha.Promotion> promotions = asha.promotions();
+    boolean promotedNow = promotions.stream().anyMatch(p -> p.trial().equals(job.trialId()));
+    if (row == null && !promotedNow) {
+      write(job.trialId(), job.index(), o.result().agentSteps(), o.result(), Asha.Decision.PAUSE,
+          asha.cutoff(job.index()));
+    }
+    List<TrialJob> jobs = new ArrayList<>();
+    for (Asha.Promotion p : promotions) {
+      TrialOutcome paused = pausedOutcomes.remove(p.trial());
+      write(p.trial(), p.rung(), paused.result().agentSteps(), paused.result(), Asha.Decision.PROMOTE, p.cutoff());
+      jobs.add(job(trials.get(p.trial()), p.rung() + 1));
+    }
+    return new Next(jobs, List.of());
   }
 
-  /** Decides, records the decision durably, and only then returns it. */
-  private RungsTable.Row decide(TrialJob job, TrialOutcome o) throws IOException {
-    double metric = settings.metric().of(o.result());
-    boolean ended = o.result().agentSteps() < job.budget(); // met its return target
-    Asha.Verdict v = asha.decide(job.rung(), metric, ended);
-    long nextSteps = v.decision() == Asha.Decision.PROMOTE ? asha.rungs().get(job.rung() + 1) : 0;
-    RungsTable.Row row = new RungsTable.Row(job.trialId(), seq, job.rung(), job.budget(), o.result().agentSteps(),
-        Configs.word(settings.metric()), metric, v.cutoff(), v.decision(), nextSteps,
-        TrialsTable.paramsText(job.trial().params()));
+  /** Trials paused when nothing else runs: they end where they are. */
+  @Override
+  public List<TrialOutcome> finish() {
+    List<TrialOutcome> ended = new ArrayList<>();
+    pausedOutcomes.values().forEach(o -> ended.add(o.withStatus(TrialOutcome.Status.PAUSED)));
+    pausedOutcomes.clear();
+    return ended;
+  }
+
+  /** Records a decision durably before it takes effect. */
+  private void write(String trialId, int rung, long agentSteps, org.dqnsweep.train.TrialResult result,
+      Asha.Decision d, double cutoff) throws IOException {
+    double metric = settings.metric().of(result);
+    long nextSteps = d == Asha.Decision.PROMOTE ? asha.rungs().get(rung + 1) : 0;
+    RungsTable.Row row = new RungsTable.Row(trialId, seq++, rung, asha.rungs().get(rung), agentSteps,
+        Configs.word(settings.metric()), metric, cutoff, d, nextSteps,
+        TrialsTable.paramsText(trials.get(trialId).params()));
     RungsTable.write(conf, root, sweepId, row);
-    seq++;
-    decisions.computeIfAbsent(job.trialId(), k -> new HashMap<>()).put(job.rung(), row);
-    out.printf(Locale.ROOT, "trial %s rung %d (%,d agent steps): %s %s, cutoff %s -> %s%n", job.trialId(),
-        job.rung(), o.result().agentSteps(), row.metric(), number(metric), number(v.cutoff()),
-        v.decision() == Asha.Decision.PROMOTE ? String.format(Locale.ROOT, "PROMOTE to %,d agent steps", nextSteps)
-            : v.decision().name());
+    decisions.computeIfAbsent(trialId, k -> new HashMap<>()).put(rung, row);
+    out.printf(Locale.ROOT, "trial %s rung %d (%,d agent steps): %s %s, top 1/%s at %s -> %s%n", trialId, rung,
+        agentSteps, row.metric(), number(metric), settings.describeFactor(), number(cutoff),
+        d == Asha.Decision.PROMOTE ? String.format(Locale.ROOT, "PROMOTE to %,d agent steps", nextSteps) : d.name());
     if (tracking != null) {
-      SweepDriver.tolerate(out, root, () -> tracking.rungDecided(row), "record the rung of trial " + job.trialId());
+      SweepDriver.tolerate(out, root, () -> tracking.rungDecided(row), "record the rung of trial " + trialId);
     }
     madeHere++;
     if (startedEmpty && stopAfterDecisions > 0 && madeHere == stopAfterDecisions) {
       throw new SweepDriver.Stopped("injected fault: the driver stops after " + madeHere
           + " scheduler decisions (faults: stop_driver_after_decisions)");
     }
-    return row;
   }
 
   private static String number(double v) {

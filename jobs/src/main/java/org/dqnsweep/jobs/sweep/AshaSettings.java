@@ -1,14 +1,13 @@
 package org.dqnsweep.jobs.sweep;
 
-import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import org.dqnsweep.config.Configs;
-import org.dqnsweep.train.TrialResult;
 
 /**
  * A sweep's {@code scheduler: {type: asha, ...}} section: asynchronous successive halving (Li et al., "A System for
- * Massively Parallel Hyperparameter Tuning", MLSys 2020), the stopping variant of Ray Tune's ASHA scheduler.
+ * Massively Parallel Hyperparameter Tuning", MLSys 2020), in the pausing variant of Li et al.
+ * (a trial not yet in the top 1/eta of its rung waits there and may be promoted later).
  *
  * @param metric what trials are ranked by at each rung
  * @param mode whether a larger ({@code max}) or smaller ({@code min}) metric is better
@@ -17,29 +16,19 @@ import org.dqnsweep.train.TrialResult;
  * @param reductionFactor eta: rungs at R, R eta, R eta^2, ... below M, then M; the top 1/eta of a rung go on
  */
 public record AshaSettings(Metric metric, Mode mode, long minAgentSteps, long maxAgentSteps, double reductionFactor)
-    implements Serializable {
-
-  /** What a rung ranks trials by, read from the result of the trial's job at the rung's budget. */
-  public enum Metric {
-    /** the evaluation at the rung's last step (a trial's last step always evaluates) */
-    EVAL_RETURN,
-    /** the mean raw return of the last 10 training games */
-    MEAN10_RETURN;
-
-    public double of(TrialResult r) {
-      return this == EVAL_RETURN ? r.finalEvalReturn() : r.mean10();
-    }
-  }
-
-  /** Which direction is better. */
-  public enum Mode { MAX, MIN }
+    implements SchedulerSettings {
 
   /** The schedule in words: "rungs at [3000, 9000, 27000] agent steps; the top 1/3 of each rung by ... go on". */
+  @Override
   public String describe() {
-    String eta = reductionFactor == Math.rint(reductionFactor) ? Long.toString((long) reductionFactor)
+    return "rungs at " + rungs() + " agent steps; the top 1/" + describeFactor() + " of each rung by "
+        + Configs.word(metric) + " (" + Configs.word(mode) + ") go on, the others wait at their rung";
+  }
+
+  /** eta as written: 3, or 2.5. */
+  String describeFactor() {
+    return reductionFactor == Math.rint(reductionFactor) ? Long.toString((long) reductionFactor)
         : Double.toString(reductionFactor);
-    return "rungs at " + rungs() + " agent steps; the top 1/" + eta + " of each rung by " + Configs.word(metric)
-        + " (" + Configs.word(mode) + ") go on";
   }
 
   /** Every rung's budget in agent steps, ascending; the last is {@link #maxAgentSteps}. */

@@ -95,7 +95,7 @@ public final class MlflowSync {
         }
       }
       if (rows.size() == trials.size() && runs.run(tracking.parentRunId()).getStatus() == RunStatus.RUNNING) {
-        tracking.sweepEnded(rows, RungsTable.read(conf, root));
+        tracking.sweepEnded(rows, RungsTable.read(conf, root), LineageTable.read(conf, root));
       }
     }
     out.printf("mlflow-sync %s: %d trials checked, %d metric points added%n", sweepId, trials.size(), added);

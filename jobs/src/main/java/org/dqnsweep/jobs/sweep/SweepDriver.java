@@ -114,8 +114,12 @@ public final class SweepDriver {
    */
   public Map<String, TrialOutcome> run(JavaSparkContext sc, List<PlannedTrial> todo, SweepTracking tracking)
       throws IOException, InterruptedException {
-    Schedule schedule = spec.scheduler().isEmpty() ? Schedule.WHOLE : new AshaSchedule(spec.scheduler().get(), conf,
-        root, sweepId, out, tracking, spec.stopDriverAfterDecisions());
+    SchedulerSettings settings = spec.scheduler().orElse(null);
+    Schedule schedule = settings instanceof AshaSettings a
+        ? new AshaSchedule(a, conf, root, sweepId, out, tracking, spec.stopDriverAfterDecisions())
+        : settings instanceof PbtSettings p
+            ? new PbtSchedule(p, trials, conf, root, sweepId, out, tracking, spec.stopDriverAfterDecisions())
+            : Schedule.WHOLE;
     // trials report twice per progress line, so each line shows fresh figures
     TrialTask task = new TrialTask(root(), spec.transitions().framesEvery(), spec.faults(), progressMillis / 2,
         tracking == null ? null : tracking.trackingUri(), tracking == null ? Map.of() : tracking.childRunIds());
@@ -131,7 +135,7 @@ public final class SweepDriver {
       while (!queue.isEmpty() && running.size() < slots) {
         TrialJob j = queue.pollFirst();
         sc.setJobGroup("trial-" + j.trialId(), "trial " + j.trialId() + " " + TrialsTable.paramsText(
-            j.trial().params()) + (j.scheduled() ? " rung " + j.rung() : ""), true);
+            j.trial().params()) + (j.scheduled() ? " " + j.stage() + " " + j.index() : ""), true);
         running.put(j.trialId(), sc.parallelize(List.of(j), 1).map(task).collectAsync());
         jobs.put(j.trialId(), j);
       }
@@ -147,23 +151,21 @@ public final class SweepDriver {
         TrialOutcome o = outcome(e.getKey(), e.getValue());
         Schedule.Next next;
         try {
-          next = o.result() == null ? new Schedule.Next(null, o.status()) : schedule.next(job, o);
+          next = schedule.next(job, o);
         } catch (Stopped stop) {
           sc.cancelAllJobs();
           throw stop;
         }
-        if (next.job() != null) {
-          queue.addFirst(next.job()); // a promoted trial goes before trials that have not started
-          continue;
+        for (int i = next.jobs().size() - 1; i >= 0; i--) {
+          queue.addFirst(next.jobs().get(i)); // a trial going on goes before trials that have not started
         }
-        TrialOutcome ended = o.withStatus(next.ended());
-        TrialsTable.write(conf, root, sweepId, job.trial(), ended);
-        sweep.delete(TrialProgress.DIR + "/" + e.getKey() + ".json");
-        outcomes.put(e.getKey(), ended);
-        out.println(ended(ended, job.trial()));
-        if (tracking != null && (ended.attempt() < 0 || (ended.result() != null && !job.endsRun()))) {
-          tolerate(out, root, () -> tracking.trialEnded(ended), "record trial " + ended.trialId() + " as "
-              + ended.status());
+        for (TrialOutcome ended : next.ended()) {
+          end(ended, jobs.get(ended.trialId()), sweep, outcomes, tracking);
+        }
+      }
+      if (running.isEmpty() && queue.isEmpty()) {
+        for (TrialOutcome ended : schedule.finish()) {
+          end(ended, jobs.get(ended.trialId()), sweep, outcomes, tracking);
         }
       }
       long now = System.currentTimeMillis();
@@ -175,9 +177,23 @@ public final class SweepDriver {
     if (tracking != null) {
       Map<String, TrialsTable.Row> rows = TrialsTable.read(conf, root);
       List<RungsTable.Row> rungs = RungsTable.read(conf, root);
-      tolerate(out, root, () -> tracking.sweepEnded(rows, rungs), "summarize the sweep run");
+      List<LineageTable.Row> lineage = LineageTable.read(conf, root);
+      tolerate(out, root, () -> tracking.sweepEnded(rows, rungs, lineage), "summarize the sweep run");
     }
     return outcomes;
+  }
+
+  /** Records how a trial ended: its trials row, its console line, and its MLflow run's end if its task left it. */
+  private void end(TrialOutcome ended, TrialJob last, HadoopStorage sweep, Map<String, TrialOutcome> outcomes,
+      SweepTracking tracking) throws IOException {
+    TrialsTable.write(conf, root, sweepId, last.trial(), last.config(), ended);
+    sweep.delete(TrialProgress.DIR + "/" + ended.trialId() + ".json");
+    outcomes.put(ended.trialId(), ended);
+    out.println(ended(ended, last.trial()));
+    if (tracking != null && (ended.attempt() < 0 || (ended.result() != null && !last.endsRun()))) {
+      tolerate(out, root, () -> tracking.trialEnded(ended), "record trial " + ended.trialId() + " as "
+          + ended.status());
+    }
   }
 
   /**
@@ -245,7 +261,7 @@ public final class SweepDriver {
       long elapsedMillis) throws IOException {
     Map<String, TrialProgress> progress = TrialProgress.readAll(sweep);
     long failed = outcomes.values().stream().filter(o -> o.status() == TrialOutcome.Status.FAILED).count();
-    long pruned = outcomes.values().stream().filter(o -> o.status() == TrialOutcome.Status.PRUNED).count();
+    long paused = outcomes.values().stream().filter(o -> o.status() == TrialOutcome.Status.PAUSED).count();
     StringBuilder b = new StringBuilder();
     int active = 0;
     for (String id : running) {
@@ -259,7 +275,7 @@ public final class SweepDriver {
     }
     out.printf(Locale.ROOT, "[%s %s] %d/%d done, %d running, %d failed,%s %d queued%s%n", sweepId,
         duration(elapsedMillis / 1000), outcomes.size() - failed, total, active, failed,
-        spec.scheduler().isEmpty() ? "" : " " + pruned + " pruned,", total - outcomes.size() - active, b);
+        spec.scheduler().isEmpty() ? "" : " " + paused + " paused,", total - outcomes.size() - active, b);
   }
 
   private static String duration(long s) {

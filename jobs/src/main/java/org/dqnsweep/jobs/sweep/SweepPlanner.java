@@ -83,7 +83,8 @@ public final class SweepPlanner {
     });
     StringBuilder out = new StringBuilder("sweep " + sweepId(spec) + ": " + trials.size() + " trials (" + shape(spec)
         + "), base " + spec.baseName() + "\n");
-    spec.scheduler().ifPresent(a -> out.append("scheduler: ASHA, ").append(a.describe()).append('\n'));
+    spec.scheduler().ifPresent(a -> out.append("scheduler: ").append(a instanceof PbtSettings ? "PBT, " : "ASHA, ")
+        .append(a.describe()).append('\n'));
     for (List<String> r : rows) {
       StringBuilder line = new StringBuilder();
       for (int i = 0; i < r.size(); i++) {

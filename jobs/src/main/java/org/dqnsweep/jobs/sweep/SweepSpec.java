@@ -27,7 +27,7 @@ import org.dqnsweep.util.Venv;
  * @param seeds each parameter combination runs once per seed (default: the base's seed)
  * @param transitions what the transitions table records
  * @param faults injected failures, for tests; each names a planned trial
- * @param scheduler ASHA, or empty: every trial trains to its full budget
+ * @param scheduler ASHA or PBT, or empty: every trial trains to its full budget
  * @param stopDriverAfterDecisions a test fault: the driver stops after this many scheduler decisions (0: never)
  */
 public record SweepSpec(
@@ -39,7 +39,7 @@ public record SweepSpec(
     List<Long> seeds,
     Transitions transitions,
     List<Fault> faults,
-    Optional<AshaSettings> scheduler,
+    Optional<SchedulerSettings> scheduler,
     int stopDriverAfterDecisions) {
 
   public SweepSpec {
@@ -84,8 +84,15 @@ public record SweepSpec(
       fs.add(List.of("stop_driver_after_decisions", stopDriverAfterDecisions));
     }
     m.put("faults", fs);
-    scheduler.ifPresent(a -> m.put("scheduler", List.of("asha", Configs.word(a.metric()), Configs.word(a.mode()),
-        a.minAgentSteps(), a.maxAgentSteps(), a.reductionFactor())));
+    if (scheduler.orElse(null) instanceof AshaSettings a) {
+      m.put("scheduler", List.of("asha", Configs.word(a.metric()), Configs.word(a.mode()), a.minAgentSteps(),
+          a.maxAgentSteps(), a.reductionFactor()));
+    } else if (scheduler.orElse(null) instanceof PbtSettings p) {
+      Map<String, Object> resample = new LinkedHashMap<>();
+      p.resample().forEach((k, d) -> resample.put(k, d.toSpec()));
+      m.put("scheduler", List.of("pbt", Configs.word(p.metric()), Configs.word(p.mode()), p.intervalAgentSteps(),
+          p.maxAgentSteps(), p.quantile(), p.perturb(), resample, p.resampleProbability(), p.seed()));
+    }
     return Yaml.write(m);
   }
 }

@@ -19,8 +19,10 @@ import java.util.stream.Stream;
 import org.dqnsweep.config.ConfigException;
 import org.dqnsweep.config.ConfigNode;
 import org.dqnsweep.config.ConfigOverride;
+import org.dqnsweep.config.Configs;
 import org.dqnsweep.config.TrialConfig;
 import org.dqnsweep.config.Yaml;
+import org.dqnsweep.train.ResumableSettings;
 
 /** Reads and checks a sweep spec tree, section by section; every error names its key path and the fix. */
 final class SweepSpecReader {
@@ -57,8 +59,8 @@ final class SweepSpecReader {
     checkSweptKeys(grid, random);
     List<Long> seeds = top.has("seeds") ? readSeeds(root.get("seeds")) : List.of(base.seed());
     Transitions transitions = readTransitions(top.child("transitions"));
-    Optional<AshaSettings> scheduler = top.has("scheduler")
-        ? Optional.of(readScheduler(top.child("scheduler"), base, grid, random)) : Optional.empty();
+    Optional<SchedulerSettings> scheduler = top.has("scheduler") ? Optional.of(readScheduler(top.child("scheduler"),
+        root.get("scheduler"), base, grid, random, seeds.size())) : Optional.empty();
     List<Fault> faults = new ArrayList<>();
     int stopDriver = readFaults(root.get("faults"), faults);
     require(stopDriver == 0 || scheduler.isPresent(), "faults", "stop_driver_after_decisions needs a scheduler: "
@@ -66,13 +68,113 @@ final class SweepSpecReader {
     return new SweepSpec(name, baseName, base, grid, random, seeds, transitions, faults, scheduler, stopDriver);
   }
 
+  /** {@code scheduler: {type: asha | pbt, ...}}. */
+  private static SchedulerSettings readScheduler(ConfigNode s, JsonNode node, TrialConfig base,
+      Map<String, List<JsonNode>> grid, Optional<RandomSearch> random, int seeds) {
+    String type = s.getString("type", null);
+    require(type != null, s.keyPath("type"), "required: asha (asynchronous successive halving) or pbt "
+        + "(population-based training)");
+    require(type.equals("asha") || type.equals("pbt"), s.keyPath("type"), "expected asha or pbt, got '" + type
+        + "'");
+    return type.equals("asha") ? readAsha(s, base, grid, random) : readPbt(s, node, base, grid, random, seeds);
+  }
+
+  /**
+   * {@code scheduler: {type: pbt, metric, mode, interval_agent_steps, max_agent_steps, quantile, perturb, resample,
+   * resample_probability, seed}}: every key it changes, and every key the sweep varies between members (they copy
+   * each other's checkpoints), must be one a resume may change.
+   */
+  private static PbtSettings readPbt(ConfigNode s, JsonNode node, TrialConfig base, Map<String, List<JsonNode>> grid,
+      Optional<RandomSearch> random, int seeds) {
+    String metric = s.getString("metric", "eval_return");
+    String mode = s.getString("mode", "max");
+    boolean hasInterval = s.has("interval_agent_steps");
+    long interval = s.getLong("interval_agent_steps", 0);
+    long budget = base.trainer().maxAgentSteps();
+    long max = s.getLong("max_agent_steps", budget);
+    double quantile = s.getDouble("quantile", 0.25);
+    double probability = s.getDouble("resample_probability", 0.25);
+    long seed = s.getLong("seed", 0);
+    boolean hasPerturb = s.has("perturb");
+    boolean hasResample = s.has("resample");
+    s.finish();
+    SchedulerSettings.Metric m = word(metric, SchedulerSettings.Metric.values(), s.keyPath("metric"));
+    SchedulerSettings.Mode md = word(mode, SchedulerSettings.Mode.values(), s.keyPath("mode"));
+    require(hasInterval, s.keyPath("interval_agent_steps"), "required: the agent steps of a generation, e.g. "
+        + "interval_agent_steps: " + Math.max(1, budget / 10));
+    require(interval >= 1, s.keyPath("interval_agent_steps"), "must be >= 1 agent step, got " + interval);
+    require(max <= budget, s.keyPath("max_agent_steps"), "is " + max + ", beyond the base config's budget "
+        + "trainer.max_agent_steps " + budget + ": lower it or raise the budget (set: {trainer.max_agent_steps: "
+        + max + "})");
+    require(interval < max, s.keyPath("interval_agent_steps"), "must be below max_agent_steps " + max + ", got "
+        + interval);
+    require(quantile > 0 && quantile <= 0.5, s.keyPath("quantile"), "must be in (0, 0.5] (the bottom quantile "
+        + "copies the top one; they may not overlap), got " + quantile);
+    require(probability >= 0 && probability <= 1, s.keyPath("resample_probability"), "must be in [0, 1], got "
+        + probability);
+    require(hasPerturb || hasResample, s.keyPath("perturb"), "PBT needs settings to change: perturb: "
+        + "{learner.lr: [0.8, 1.2]} and/or resample: {learner.lr: {loguniform: [1.0e-5, 1.0e-3]}}");
+    Map<String, Object> values = Configs.flatten(Configs.toMap(base));
+    Map<String, List<Double>> perturb = new LinkedHashMap<>();
+    if (hasPerturb) {
+      JsonNode p = node.get("perturb");
+      require(p.isObject() && !p.isEmpty(), s.keyPath("perturb"), "expected a mapping of key paths to factors, "
+          + "e.g. learner.lr: [0.8, 1.2]");
+      p.fields().forEachRemaining(e -> {
+        String at = s.keyPath("perturb") + "." + e.getKey();
+        checkChangeable(e.getKey(), at, values);
+        require(values.get(e.getKey()) instanceof Number, at, "perturbs numbers only; resample a setting of words "
+            + "with {choice: [...]}");
+        List<Double> factors = new ArrayList<>();
+        require(e.getValue().isArray() && !e.getValue().isEmpty(), at, "expected a list of factors, e.g. [0.8, 1.2]");
+        e.getValue().forEach(f -> {
+          require(f.isNumber() && f.asDouble() > 0 && Double.isFinite(f.asDouble()), at, "factors must be numbers "
+              + "> 0, got " + f);
+          factors.add(f.asDouble());
+        });
+        perturb.put(e.getKey(), List.copyOf(factors));
+      });
+    }
+    Map<String, Distribution> resample = new LinkedHashMap<>();
+    if (hasResample) {
+      JsonNode r = node.get("resample");
+      require(r.isObject() && !r.isEmpty(), s.keyPath("resample"), "expected a mapping of key paths to "
+          + "distributions, e.g. learner.lr: {loguniform: [1.0e-5, 1.0e-3]}");
+      r.fields().forEachRemaining(e -> {
+        String at = s.keyPath("resample") + "." + e.getKey();
+        checkChangeable(e.getKey(), at, values);
+        resample.put(e.getKey(), Distribution.read(e.getValue(), at));
+      });
+    }
+    require(m != SchedulerSettings.Metric.EVAL_RETURN || base.trainer().evalEpisodes() >= 1, s.keyPath("metric"),
+        "eval_return needs evaluations: set trainer.eval_episodes >= 1 in the base, or use metric: mean10_return");
+    Map<String, String> swept = new LinkedHashMap<>();
+    grid.keySet().forEach(k -> swept.put(k, "grid." + k));
+    random.ifPresent(rs -> rs.params().keySet().forEach(k -> swept.put(k, "random.params." + k)));
+    swept.forEach((k, at) -> require(!k.startsWith("trainer") && ResumableSettings.changeable(k), at, "PBT members "
+        + "copy each other's checkpoints, so the sweep may vary only settings a resume may change ("
+        + String.join(", ", ResumableSettings.CHANGEABLE) + "), not " + k));
+    long population = (long) seeds * random.map(RandomSearch::n).orElse(1)
+        * grid.values().stream().mapToLong(List::size).reduce(1, (a, b) -> a * b);
+    require(Math.floor(quantile * population) >= 1, s.keyPath("quantile"), "with " + population + " members the "
+        + "bottom " + quantile + " is nobody: plan at least " + (long) Math.ceil(1 / quantile) + " members (grid, "
+        + "random.n, seeds) or raise quantile");
+    return new PbtSettings(m, md, interval, max, quantile, perturb, resample, probability, seed);
+  }
+
+  private static void checkChangeable(String key, String at, Map<String, Object> values) {
+    require(key.matches(KEY_PATH), at, "a key path is section.key, e.g. learner.lr");
+    require(!key.startsWith("trainer.") && ResumableSettings.changeable(key), at, key + " cannot change mid-run: "
+        + "a resume may change only " + String.join(", ", ResumableSettings.CHANGEABLE));
+    require(values.containsKey(key), at, "no such setting in the base config");
+  }
+
   /**
    * {@code scheduler: {type: asha, metric, mode, min_agent_steps, max_agent_steps, reduction_factor}}, checked
    * against the base config (its budget, its evaluations) and the swept keys (the budget is the scheduler's).
    */
-  private static AshaSettings readScheduler(ConfigNode s, TrialConfig base, Map<String, List<JsonNode>> grid,
+  private static AshaSettings readAsha(ConfigNode s, TrialConfig base, Map<String, List<JsonNode>> grid,
       Optional<RandomSearch> random) {
-    String type = s.getString("type", null);
     String metric = s.getString("metric", "eval_return");
     String mode = s.getString("mode", "max");
     boolean hasMin = s.has("min_agent_steps");
@@ -81,10 +183,8 @@ final class SweepSpecReader {
     long max = s.getLong("max_agent_steps", budget);
     double eta = s.getDouble("reduction_factor", 3);
     s.finish();
-    require(type != null, s.keyPath("type"), "required: asha (asynchronous successive halving)");
-    require(type.equals("asha"), s.keyPath("type"), "expected asha, got '" + type + "'");
-    AshaSettings.Metric m = word(metric, AshaSettings.Metric.values(), s.keyPath("metric"));
-    AshaSettings.Mode md = word(mode, AshaSettings.Mode.values(), s.keyPath("mode"));
+    SchedulerSettings.Metric m = word(metric, SchedulerSettings.Metric.values(), s.keyPath("metric"));
+    SchedulerSettings.Mode md = word(mode, SchedulerSettings.Mode.values(), s.keyPath("mode"));
     require(hasMin, s.keyPath("min_agent_steps"), "required: the first rung's budget in agent steps, e.g. "
         + "min_agent_steps: " + Math.max(1, budget / 9));
     require(min >= 1, s.keyPath("min_agent_steps"), "must be >= 1 agent step, got " + min);
@@ -94,7 +194,7 @@ final class SweepSpecReader {
     require(min < max, s.keyPath("min_agent_steps"), "must be below max_agent_steps " + max + ", got " + min);
     require(eta > 1 && Double.isFinite(eta), s.keyPath("reduction_factor"), "must be a number > 1 (each rung keeps the top 1/reduction_factor), got "
         + eta);
-    require(m != AshaSettings.Metric.EVAL_RETURN || base.trainer().evalEpisodes() >= 1, s.keyPath("metric"),
+    require(m != SchedulerSettings.Metric.EVAL_RETURN || base.trainer().evalEpisodes() >= 1, s.keyPath("metric"),
         "eval_return needs evaluations: set trainer.eval_episodes >= 1 in the base, or use metric: mean10_return");
     List<String> swept = new ArrayList<>(grid.keySet());
     random.ifPresent(r -> swept.addAll(r.params().keySet()));

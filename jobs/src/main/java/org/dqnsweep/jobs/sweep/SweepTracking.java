@@ -111,13 +111,22 @@ public final class SweepTracking implements AutoCloseable {
       params.put("random.seed", Long.toString(r.seed()));
       r.params().forEach((k, d) -> params.put("random." + k, d.toSpec().toString()));
     });
-    spec.scheduler().ifPresent(a -> {
+    spec.scheduler().ifPresent(s -> {
+      params.put("scheduler.metric", Configs.word(s.metric()));
+      params.put("scheduler.mode", Configs.word(s.mode()));
+    });
+    if (spec.scheduler().orElse(null) instanceof AshaSettings a) {
       params.put("scheduler.type", "asha");
-      params.put("scheduler.metric", Configs.word(a.metric()));
-      params.put("scheduler.mode", Configs.word(a.mode()));
       params.put("scheduler.rungs", a.rungs().toString());
       params.put("scheduler.reduction_factor", Double.toString(a.reductionFactor()));
-    });
+    } else if (spec.scheduler().orElse(null) instanceof PbtSettings p) {
+      params.put("scheduler.type", "pbt");
+      params.put("scheduler.generations", p.generations().toString());
+      params.put("scheduler.quantile", Double.toString(p.quantile()));
+      params.put("scheduler.perturb", p.perturb().toString());
+      p.resample().forEach((k, d) -> params.put("scheduler.resample." + k, d.toSpec().toString()));
+      params.put("scheduler.resample_probability", Double.toString(p.resampleProbability()));
+    }
     return params;
   }
 
@@ -178,7 +187,7 @@ public final class SweepTracking implements AutoCloseable {
 
   /**
    * Ends a trial's run from the driver: one that failed for good (its task could not end the run itself), or one
-   * the scheduler ended between rungs (PRUNED, or FINISHED at its return target).
+   * the scheduler ended between rungs (PAUSED, or FINISHED at its return target).
    */
   public void trialEnded(TrialOutcome o) {
     String runId = childRunIds.get(o.trialId());
@@ -205,10 +214,39 @@ public final class SweepTracking implements AutoCloseable {
   }
 
   /**
-   * The parent's summary and its end: the best trial by best evaluation return among those that trained to the
-   * end (FINISHED), trial counts, and with a scheduler the trials pruned at each rung and the agent steps spent.
+   * A generation's decision on a member's run: each setting PBT changes as a metric at the generation's end (its
+   * value for the next generation, so the UI plots the member's schedule), and tags: the generation, the decision
+   * and, for an exploit, the member copied.
    */
-  public void sweepEnded(Map<String, TrialsTable.Row> all, List<RungsTable.Row> decisions) {
+  void generationDecided(LineageTable.Row r, List<String> keys) {
+    String runId = childRunIds.get(r.trialId());
+    long now = System.currentTimeMillis();
+    List<MetricPoint> points = new java.util.ArrayList<>(List.of(
+        new MetricPoint("generation", r.generation(), r.agentSteps(), now)));
+    for (String k : keys) {
+      try {
+        points.add(new MetricPoint("pbt." + k, Double.parseDouble(r.after().get(k)), r.agentSteps(), now));
+      } catch (NumberFormatException | NullPointerException e) {
+        // a resampled choice of words: in the lineage table and the tags only
+      }
+    }
+    runs.logMetrics(runId, points);
+    Map<String, String> tags = new LinkedHashMap<>();
+    tags.put("generation", Integer.toString(r.generation()));
+    tags.put("pbt_decision", r.decision().name());
+    if (!r.parent().isEmpty()) {
+      tags.put("pbt_parent", r.parent());
+      tags.put("pbt_settings", LineageTable.text(r.after()));
+    }
+    runs.setTags(runId, tags);
+  }
+
+  /**
+   * The parent's summary and its end: the best trial by best evaluation return among those that trained to the
+   * end (FINISHED), trial counts, and with a scheduler the trials left paused at each rung and the agent steps spent.
+   */
+  public void sweepEnded(Map<String, TrialsTable.Row> all, List<RungsTable.Row> decisions,
+      List<LineageTable.Row> lineage) {
     TrialsTable.Row best = null;
     int finished = 0;
     int failed = 0;
@@ -227,17 +265,23 @@ public final class SweepTracking implements AutoCloseable {
         new MetricPoint("finished_trials", finished, 0, now),
         new MetricPoint("failed_trials", failed, 0, now)));
     if (!decisions.isEmpty()) {
-      Map<Integer, Integer> pruned = new java.util.TreeMap<>();
+      Map<Integer, Integer> paused = new java.util.TreeMap<>();
       Map<String, Long> reached = new HashMap<>();
       for (RungsTable.Row d : decisions) {
-        pruned.merge(d.rung(), d.decision() == Asha.Decision.PRUNE ? 1 : 0, Integer::sum);
+        paused.merge(d.rung(), d.decision() == Asha.Decision.PAUSE ? 1 : 0, Integer::sum);
         reached.merge(d.trialId(), d.agentSteps(), Math::max);
       }
-      pruned.forEach((rung, n) -> summary.add(new MetricPoint("pruned_at_rung_" + rung, n, 0, now)));
-      summary.add(new MetricPoint("pruned_trials", pruned.values().stream().mapToInt(Integer::intValue).sum(), 0,
+      paused.forEach((rung, n) -> summary.add(new MetricPoint("paused_at_rung_" + rung, n, 0, now)));
+      summary.add(new MetricPoint("paused_trials", paused.values().stream().mapToInt(Integer::intValue).sum(), 0,
           now));
       summary.add(new MetricPoint("agent_steps_spent", reached.values().stream().mapToLong(Long::longValue).sum(),
           0, now));
+    }
+    if (!lineage.isEmpty()) {
+      Map<Integer, Integer> exploits = new java.util.TreeMap<>();
+      lineage.forEach(r -> exploits.merge(r.generation(), r.decision() == Pbt.Decision.EXPLOIT ? 1 : 0,
+          Integer::sum));
+      exploits.forEach((g, n) -> summary.add(new MetricPoint("exploits", n, g, now)));
     }
     Map<String, String> tags = new LinkedHashMap<>();
     if (best != null) {

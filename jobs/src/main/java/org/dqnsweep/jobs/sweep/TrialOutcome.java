@@ -19,10 +19,10 @@ public record TrialOutcome(String trialId, Status status, String device, String 
   private static final long serialVersionUID = 1L;
 
   /**
-   * How a trial ended; its name is what the trials table and the MLflow run's {@code status} tag hold. PRUNED: ASHA
-   * stopped it at a rung (its tables are complete up to the step it reached).
+   * How a trial ended; its name is what the trials table and the MLflow run's {@code status} tag hold. PAUSED: ASHA
+   * left it at a rung, never promoted (its tables are complete up to the step it reached, its checkpoint kept).
    */
-  public enum Status { FINISHED, FAILED, PRUNED }
+  public enum Status { FINISHED, FAILED, PAUSED }
 
   /** The same outcome with another status (the driver's decision on a trial whose job finished). */
   TrialOutcome withStatus(Status s) {

@@ -107,13 +107,16 @@ final class TrialTask implements Function<TrialJob, TrialOutcome> {
     tags.put("gpu_address", device.gpuAddress());
     tags.put("attempt", Integer.toString(attempt));
     if (job.scheduled()) {
-      tags.put("rung", Integer.toString(job.rung()));
-      tags.put("rung_agent_steps", Long.toString(job.budget()));
+      tags.put(job.stage(), Integer.toString(job.index()));
+      tags.put(job.stage() + "_agent_steps", Long.toString(job.budget()));
     }
     try (tables; Trainer trainer = new Trainer(config, device.device(), checkpoints, resume,
         new Listeners(listeners.toArray(TrialListener[]::new)))) {
       if (resume) {
         LOG.info("trial {} resumes at agent step {}", trial.trialId(), trainer.step());
+      }
+      if (job.adopted() != null && trainer.step() == job.adopted().step()) { // a copied member state, not yet trained
+        trainer.renumberGames(job.adopted().games());
       }
       TrialResult result = trainer.run();
       if (tracker != null && job.endsRun()) {

@@ -25,8 +25,9 @@ public final class TrialsTable {
 
   private TrialsTable() {}
 
-  static void write(Configuration conf, Path sweepRoot, String sweepId, PlannedTrial trial, TrialOutcome o)
-      throws IOException {
+  /** @param config the trial's config in its last job (PBT changes settings between generations) */
+  static void write(Configuration conf, Path sweepRoot, String sweepId, PlannedTrial trial, TrialConfig config,
+      TrialOutcome o) throws IOException {
     TrialResult r = o.result();
     Map<String, Class<?>> types = new LinkedHashMap<>();
     List<Object> values = new ArrayList<>();
@@ -48,7 +49,6 @@ public final class TrialsTable {
     column(types, values, "stop_reason", String.class, r == null ? null : r.stopReason());
     column(types, values, "error", String.class, o.error());
     column(types, values, "attempt", Long.class, (long) o.attempt());
-    TrialConfig config = trial.config();
     for (Map.Entry<String, Object> e : Configs.flatten(Configs.toMap(config)).entrySet()) {
       Object v = e.getValue();
       String name = e.getKey().replace('.', '_');

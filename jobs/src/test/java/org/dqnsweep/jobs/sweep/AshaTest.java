@@ -1,6 +1,7 @@
 package org.dqnsweep.jobs.sweep;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -8,73 +9,79 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** ASHA's rungs and decisions, without Spark. */
+/** ASHA's rungs and decisions (pausing variant), without Spark. */
 class AshaTest {
-  private static Asha asha(AshaSettings.Mode mode, long min, long max, double eta) {
-    return new Asha(new AshaSettings(AshaSettings.Metric.EVAL_RETURN, mode, min, max, eta));
+  private static Asha asha(SchedulerSettings.Mode mode, long min, long max, double eta) {
+    return new Asha(new AshaSettings(SchedulerSettings.Metric.EVAL_RETURN, mode, min, max, eta));
   }
 
   @Test
   void rungsGrowByTheReductionFactorAndEndAtTheMaximum() {
-    assertEquals(List.of(100L, 300L, 900L, 2700L), asha(AshaSettings.Mode.MAX, 100, 2700, 3).rungs());
-    assertEquals(List.of(100L, 300L, 900L, 1000L), asha(AshaSettings.Mode.MAX, 100, 1000, 3).rungs());
-    assertEquals(List.of(10_000L, 25_000L, 62_500L, 100_000L), asha(AshaSettings.Mode.MAX, 10_000, 100_000, 2.5)
-        .rungs());
+    assertEquals(List.of(100L, 300L, 900L, 2700L), asha(SchedulerSettings.Mode.MAX, 100, 2700, 3).rungs());
+    assertEquals(List.of(100L, 300L, 900L, 1000L), asha(SchedulerSettings.Mode.MAX, 100, 1000, 3).rungs());
+    assertEquals(List.of(10_000L, 25_000L, 62_500L, 100_000L), asha(SchedulerSettings.Mode.MAX, 10_000, 100_000,
+        2.5).rungs());
   }
 
   @Test
-  void aTrialGoesOnOnlyIfItIsInTheTopThirdOfTheRungSoFar() {
-    Asha a = asha(AshaSettings.Mode.MAX, 100, 900, 3);
-    assertEquals(Asha.Decision.PROMOTE, a.decide(0, 10, false).decision(), "the first at a rung has no rival");
-    assertTrue(Double.isNaN(a.decide(1, 50, false).cutoff()));
-    assertEquals(Asha.Decision.PROMOTE, a.decide(0, 20, false).decision());
-    // recorded at rung 0: 10, 20; the top third starts at their 2/3 quantile, 16.67
-    Asha.Verdict v = a.decide(0, 15, false);
-    assertEquals(Asha.Decision.PRUNE, v.decision());
-    assertEquals(10 + (20 - 10) * 2.0 / 3, v.cutoff(), 1e-9);
-    // recorded: 10, 15, 20: the cutoff is 16.67 again
-    assertEquals(Asha.Decision.PROMOTE, a.decide(0, 17, false).decision());
-    assertEquals(Asha.Decision.PRUNE, a.decide(0, Double.NaN, false).decision(), "no metric never beats a cutoff");
+  void trialsWaitAtTheirRungUntilTheyAreInItsTopThird() {
+    Asha a = asha(SchedulerSettings.Mode.MAX, 100, 900, 3);
+    assertEquals(Asha.Decision.PAUSE, a.record("a", 0, 10, false), "one trial is no top third");
+    assertTrue(a.promotions().isEmpty());
+    a.record("b", 0, 5, false);
+    assertTrue(a.promotions().isEmpty(), "floor(2 / 3) = 0");
+    a.record("c", 0, 7, false);
+    assertEquals(List.of(new Asha.Promotion("a", 0, 10)), a.promotions(), "the best of three, which waited");
+    a.record("d", 0, Double.NaN, false);
+    a.record("e", 0, 8, false);
+    assertTrue(a.promotions().isEmpty(), "the top 1 of 5 was promoted already");
+    a.record("f", 0, 9, false);
+    assertEquals(List.of(new Asha.Promotion("f", 0, 9)), a.promotions(), "the second best once there are 6");
+    assertTrue(a.paused("b", 0) && !a.paused("a", 0) && !a.paused("f", 0));
+    a.record("a", 1, 50, false);
+    a.record("f", 1, 60, false);
+    a.record("x", 1, 1, false);
+    assertEquals(List.of(new Asha.Promotion("f", 1, 60)), a.promotions());
+    assertEquals(Asha.Decision.COMPLETE, a.record("f", 2, 70, false), "the last rung ends every trial");
   }
 
   @Test
-  void minModePrefersSmallerMetrics() {
-    Asha a = asha(AshaSettings.Mode.MIN, 100, 900, 2);
-    a.decide(0, 5, false);
-    a.decide(0, 9, false);
-    assertEquals(Asha.Decision.PRUNE, a.decide(0, 8, false).decision(), "the median of 5 and 9 is 7");
-    assertEquals(Asha.Decision.PROMOTE, a.decide(0, 6, false).decision());
-  }
-
-  @Test
-  void theLastRungAndAReachedTargetComplete() {
-    Asha a = asha(AshaSettings.Mode.MAX, 100, 300, 3);
-    a.decide(0, 100, false);
-    assertEquals(Asha.Decision.COMPLETE, a.decide(0, 5, true).decision(), "met its return target before the rung");
-    assertEquals(Asha.Decision.COMPLETE, a.decide(1, -100, false).decision(), "the last rung ends every trial");
+  void minModePrefersSmallerMetricsAndAReachedTargetCompletes() {
+    Asha a = asha(SchedulerSettings.Mode.MIN, 100, 900, 2);
+    a.record("a", 0, 5, false);
+    assertEquals(Asha.Decision.COMPLETE, a.record("b", 0, 1, true), "met its return target before the rung");
+    assertTrue(a.promotions().isEmpty(), "the top 1 of 2 (b) has ended");
+    a.record("c", 0, 3, false);
+    a.record("d", 0, 9, false);
+    assertEquals(List.of(new Asha.Promotion("c", 0, 3)), a.promotions(), "top 2 of 4 by the smallest: b, c");
   }
 
   @Test
   void replayingTheRecordedDecisionsRebuildsTheSameState() {
     Random r = new Random(3);
-    List<double[]> arrivals = new ArrayList<>();
-    for (int i = 0; i < 40; i++) {
-      arrivals.add(new double[] {r.nextInt(3), r.nextGaussian()});
+    Asha first = asha(SchedulerSettings.Mode.MAX, 100, 2700, 3);
+    List<Object[]> rows = new ArrayList<>(); // trial, rung, metric, final decision
+    List<String> live = new ArrayList<>(List.of("t0", "t1", "t2", "t3", "t4", "t5", "t6", "t7", "t8"));
+    for (String t : live) {
+      double m = r.nextGaussian();
+      first.record(t, 0, m, false);
+      rows.add(new Object[] {t, 0, m, Asha.Decision.PAUSE});
+      for (Asha.Promotion p : first.promotions()) {
+        rows.stream().filter(x -> x[0].equals(p.trial()) && (int) x[1] == p.rung()).forEach(x -> x[3] =
+            Asha.Decision.PROMOTE);
+      }
     }
-    Asha first = asha(AshaSettings.Mode.MAX, 100, 2700, 3);
-    List<Asha.Verdict> made = new ArrayList<>();
-    for (double[] x : arrivals) {
-      made.add(first.decide((int) x[0], x[1], false));
+    Asha replayed = asha(SchedulerSettings.Mode.MAX, 100, 2700, 3);
+    java.util.Collections.reverse(rows); // any order
+    rows.forEach(x -> replayed.replay((String) x[0], (int) x[1], (double) x[2], (Asha.Decision) x[3]));
+    for (String t : live) {
+      assertEquals(first.paused(t, 0), replayed.paused(t, 0), t);
     }
-    // a driver that recorded the first 25, died, and replays them before deciding the rest
-    Asha replayed = asha(AshaSettings.Mode.MAX, 100, 2700, 3);
-    for (int i = 0; i < 25; i++) {
-      replayed.decide((int) arrivals.get(i)[0], arrivals.get(i)[1], false);
-    }
-    for (int i = 25; i < arrivals.size(); i++) {
-      assertEquals(made.get(i), replayed.decide((int) arrivals.get(i)[0], arrivals.get(i)[1], false), "decision " + i);
-    }
-    assertTrue(made.stream().anyMatch(v -> v.decision() == Asha.Decision.PRUNE));
-    assertTrue(made.stream().anyMatch(v -> v.decision() == Asha.Decision.PROMOTE));
+    assertEquals(3, rows.stream().filter(x -> x[3] == Asha.Decision.PROMOTE).count(), "the top 3 of 9");
+    double m = 10;
+    first.record("new", 0, m, false);
+    replayed.record("new", 0, m, false);
+    assertEquals(first.promotions(), replayed.promotions());
+    assertFalse(replayed.paused("new", 0), "10 is the best: promoted at once");
   }
 }

@@ -153,7 +153,7 @@ class SweepSpecTest {
   void anAshaSchedulerIsReadWithItsDefaultsAndCheckedAgainstTheBase() {
     String base = "name: a\nbase: {env: {game: cartpole, frame_stack: 1}, network: {type: mlp}, "
         + "trainer: {max_agent_steps: 9000, eval_episodes: 2}}\n";
-    AshaSettings a = spec(base + "scheduler: {type: asha, min_agent_steps: 1000}\n").scheduler().orElseThrow();
+    AshaSettings a = (AshaSettings) spec(base + "scheduler: {type: asha, min_agent_steps: 1000}\n").scheduler().orElseThrow();
     assertEquals(new AshaSettings(AshaSettings.Metric.EVAL_RETURN, AshaSettings.Mode.MAX, 1000, 9000, 3), a);
     assertEquals(List.of(1000L, 3000L, 9000L), a.rungs());
     assertError("scheduler.type", "expected asha", base + "scheduler: {type: hyperband, min_agent_steps: 10}\n");
@@ -169,6 +169,35 @@ class SweepSpecTest {
     assertError("scheduler.type", "each trial's budget is the scheduler's", base
         + "grid: {trainer.max_agent_steps: [100, 200]}\nscheduler: {type: asha, min_agent_steps: 10}\n");
     assertError("faults", "needs a scheduler", base + "faults: [{stop_driver_after_decisions: 2}]\n");
+  }
+
+  @Test
+  void aPbtSchedulerChangesOnlySettingsAResumeMayChange() {
+    String base = "name: p\nbase: {env: {game: cartpole, frame_stack: 1}, network: {type: mlp}, "
+        + "trainer: {max_agent_steps: 1000, eval_episodes: 2}}\ngrid: {learner.lr: [1.0e-3, 3.0e-4]}\n"
+        + "seeds: [1, 2]\n";
+    PbtSettings p = (PbtSettings) spec(base + "scheduler: {type: pbt, interval_agent_steps: 300, perturb: "
+        + "{learner.lr: [0.8, 1.2]}, resample: {exploration.end: {uniform: [0.01, 0.1]}}}\n").scheduler()
+        .orElseThrow();
+    assertEquals(List.of(300L, 600L, 900L, 1000L), p.generations());
+    assertEquals(List.of("learner.lr", "exploration.end"), p.keys());
+    assertEquals(0.25, p.quantile());
+    String pbt = "scheduler: {type: pbt, interval_agent_steps: 300, perturb: {%s: [0.8, 1.2]}}\n";
+    assertError("scheduler.perturb.learner.batch_size", "cannot change mid-run", base
+        + pbt.formatted("learner.batch_size"));
+    assertError("scheduler.perturb.exploration.schedule", "perturbs numbers only", base
+        + pbt.formatted("exploration.schedule"));
+    assertError("scheduler.perturb.learner.lrr", "cannot change mid-run", base + pbt.formatted("learner.lrr"));
+    assertError("scheduler.perturb", "needs settings to change", base
+        + "scheduler: {type: pbt, interval_agent_steps: 300}\n");
+    assertError("scheduler.interval_agent_steps", "required", base
+        + "scheduler: {type: pbt, perturb: {learner.lr: [0.8]}}\n");
+    assertError("scheduler.quantile", "must be in (0, 0.5]", base
+        + "scheduler: {type: pbt, interval_agent_steps: 300, quantile: 0.6, perturb: {learner.lr: [0.8]}}\n");
+    assertError("scheduler.quantile", "with 4 members the bottom 0.2 is nobody", base
+        + "scheduler: {type: pbt, interval_agent_steps: 300, quantile: 0.2, perturb: {learner.lr: [0.8]}}\n");
+    assertError("grid.learner.batch_size", "may vary only settings a resume may change", base.replace(
+        "learner.lr: [1.0e-3, 3.0e-4]", "learner.batch_size: [16, 32]") + pbt.formatted("learner.lr"));
   }
 
   @Test
