@@ -182,6 +182,41 @@ class MlflowTrackingTest {
   }
 
   @Test
+  void aPbtSweepPlotsEachMembersSettingsAndNamesTheMemberItCopied(@TempDir Path dir) throws IOException {
+    Path spec = TinySweeps.write(dir, "pbt", TinySweeps.cartPoleBase(400, 200, 0), """
+        grid:
+          learner.lr: [1.0e-3, 1.0e-4]
+        seeds: [1, 2]
+        scheduler: {type: pbt, interval_agent_steps: 200, perturb: {learner.lr: [0.8, 1.2]}}
+        """);
+    try (MlflowTestServer server = MlflowTestServer.start()) {
+      CliRunner.Run r = CliRunner.run("sweep", spec.toString(), "--output", dir.resolve("out").toString(),
+          "--tracking-uri", server.uri(), "--progress-seconds", "1");
+      assertEquals(0, r.code(), r.out() + r.err());
+      try (MlflowClient client = MlflowAuth.fromEnv(server.uri(), Map.of()).newClient()) {
+        String exp = client.getExperimentByName("pbt").orElseThrow().getExperimentId();
+        int copies = 0;
+        for (Run child : client.searchRuns(List.of(exp), "tags.kind = 'trial'", ViewType.ACTIVE_ONLY, 10)
+            .getItems()) {
+          Map<String, String> tags = tags(child);
+          String id = child.getInfo().getRunId();
+          assertEquals(RunStatus.FINISHED, client.getRun(id).getInfo().getStatus());
+          assertEquals("1", tags.get("generation"), "its last generation");
+          assertEquals(List.of(200L, 400L), client.getMetricHistory(id, "pbt.learner.lr").stream()
+              .map(m -> m.getStep()).sorted().toList(), "its learning rate at each generation's end");
+          copies += client.getMetricHistory(id, "generation").stream().anyMatch(m -> m.getStep() == 200)
+              && tags.containsKey("pbt_parent") ? 1 : 0;
+        }
+        assertEquals(1, copies, "one of four copied a member at the first generation's end");
+        Run parent = client.searchRuns(List.of(exp), "tags.kind = 'sweep'", ViewType.ACTIVE_ONLY, 10).getItems()
+            .get(0);
+        assertTrue(parent.getData().getMetricsList().stream().anyMatch(m -> m.getKey().equals("exploits")),
+            parent.getData().getMetricsList().toString());
+      }
+    }
+  }
+
+  @Test
   void aTrialStoppingOnAStepDueForEvaluationAndCheckpointRecordsThemOnce(@TempDir Path dir) throws IOException {
     // moving_dot games are 32 steps: the 10th ends at step 320, where the target (any mean) stops the trial, on a
     // step due for both an evaluation and a checkpoint
