@@ -103,9 +103,7 @@ final class SweepSpecReader {
     require(hasInterval, s.keyPath("interval_agent_steps"), "required: the agent steps of a generation, e.g. "
         + "interval_agent_steps: " + Math.max(1, budget / 10));
     require(interval >= 1, s.keyPath("interval_agent_steps"), "must be >= 1 agent step, got " + interval);
-    require(max <= budget, s.keyPath("max_agent_steps"), "is " + max + ", beyond the base config's budget "
-        + "trainer.max_agent_steps " + budget + ": lower it or raise the budget (set: {trainer.max_agent_steps: "
-        + max + "})");
+    checkWithinBudget(s, max, budget);
     require(interval < max, s.keyPath("interval_agent_steps"), "must be below max_agent_steps " + max + ", got "
         + interval);
     require(quantile > 0 && quantile <= 0.5, s.keyPath("quantile"), "must be in (0, 0.5] (the bottom quantile "
@@ -146,8 +144,7 @@ final class SweepSpecReader {
         resample.put(e.getKey(), Distribution.read(e.getValue(), at));
       });
     }
-    require(m != SchedulerSettings.Metric.EVAL_RETURN || base.trainer().evalEpisodes() >= 1, s.keyPath("metric"),
-        "eval_return needs evaluations: set trainer.eval_episodes >= 1 in the base, or use metric: mean10_return");
+    checkMetricIsMeasured(s, m, base);
     Map<String, String> swept = new LinkedHashMap<>();
     grid.keySet().forEach(k -> swept.put(k, "grid." + k));
     random.ifPresent(rs -> rs.params().keySet().forEach(k -> swept.put(k, "random.params." + k)));
@@ -160,6 +157,17 @@ final class SweepSpecReader {
         + "bottom " + quantile + " is nobody: plan at least " + (long) Math.ceil(1 / quantile) + " members (grid, "
         + "random.n, seeds) or raise quantile");
     return new PbtSettings(m, md, interval, max, quantile, perturb, resample, probability, seed);
+  }
+
+  private static void checkWithinBudget(ConfigNode s, long max, long budget) {
+    require(max <= budget, s.keyPath("max_agent_steps"), "is " + max + ", beyond the base config's budget "
+        + "trainer.max_agent_steps " + budget + ": lower it or raise the budget (set: {trainer.max_agent_steps: "
+        + max + "})");
+  }
+
+  private static void checkMetricIsMeasured(ConfigNode s, SchedulerSettings.Metric m, TrialConfig base) {
+    require(m != SchedulerSettings.Metric.EVAL_RETURN || base.trainer().evalEpisodes() >= 1, s.keyPath("metric"),
+        "eval_return needs evaluations: set trainer.eval_episodes >= 1 in the base, or use metric: mean10_return");
   }
 
   private static void checkChangeable(String key, String at, Map<String, Object> values) {
@@ -188,14 +196,11 @@ final class SweepSpecReader {
     require(hasMin, s.keyPath("min_agent_steps"), "required: the first rung's budget in agent steps, e.g. "
         + "min_agent_steps: " + Math.max(1, budget / 9));
     require(min >= 1, s.keyPath("min_agent_steps"), "must be >= 1 agent step, got " + min);
-    require(max <= budget, s.keyPath("max_agent_steps"), "is " + max + ", beyond the base config's budget "
-        + "trainer.max_agent_steps " + budget + ": lower it or raise the budget (set: {trainer.max_agent_steps: "
-        + max + "})");
+    checkWithinBudget(s, max, budget);
     require(min < max, s.keyPath("min_agent_steps"), "must be below max_agent_steps " + max + ", got " + min);
     require(eta > 1 && Double.isFinite(eta), s.keyPath("reduction_factor"), "must be a number > 1 (each rung keeps the top 1/reduction_factor), got "
         + eta);
-    require(m != SchedulerSettings.Metric.EVAL_RETURN || base.trainer().evalEpisodes() >= 1, s.keyPath("metric"),
-        "eval_return needs evaluations: set trainer.eval_episodes >= 1 in the base, or use metric: mean10_return");
+    checkMetricIsMeasured(s, m, base);
     List<String> swept = new ArrayList<>(grid.keySet());
     random.ifPresent(r -> swept.addAll(r.params().keySet()));
     for (String k : swept) {
