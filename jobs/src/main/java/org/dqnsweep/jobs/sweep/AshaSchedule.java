@@ -29,13 +29,11 @@ final class AshaSchedule implements Schedule {
   private final String sweepId;
   private final PrintStream out;
   private final SweepTracking tracking;
-  private final int stopAfterDecisions;
+  private final DriverStopFault stopFault;
   private final Map<String, Map<Integer, RungsTable.Row>> decisions = new HashMap<>();
   private final Map<String, PlannedTrial> trials = new HashMap<>();
   private final Map<String, TrialOutcome> pausedOutcomes = new LinkedHashMap<>();
-  private final boolean startedEmpty;
   private long seq;
-  private int madeHere;
 
   /**
    * @param tracking the sweep's MLflow runs, or null
@@ -51,14 +49,13 @@ final class AshaSchedule implements Schedule {
     this.sweepId = sweepId;
     this.out = out;
     this.tracking = tracking;
-    this.stopAfterDecisions = stopAfterDecisions;
     List<RungsTable.Row> recorded = RungsTable.read(conf, root);
     for (RungsTable.Row r : recorded) {
       asha.replay(r.trialId(), r.rung(), r.metricValue(), r.decision());
       decisions.computeIfAbsent(r.trialId(), k -> new HashMap<>()).put(r.rung(), r);
       seq = Math.max(seq, r.seq() + 1);
     }
-    this.startedEmpty = recorded.isEmpty();
+    this.stopFault = new DriverStopFault(stopAfterDecisions, recorded.isEmpty());
     out.println(recorded.isEmpty() ? "ASHA: " + settings.describe() : String.format(Locale.ROOT,
         "ASHA: %d decisions recorded earlier, replayed; %s", recorded.size(), settings.describe()));
   }
@@ -154,11 +151,7 @@ final class AshaSchedule implements Schedule {
     if (tracking != null) {
       SweepDriver.tolerate(out, root, () -> tracking.rungDecided(row), "record the rung of trial " + trialId);
     }
-    madeHere++;
-    if (startedEmpty && stopAfterDecisions > 0 && madeHere == stopAfterDecisions) {
-      throw new SweepDriver.Stopped("injected fault: the driver stops after " + madeHere
-          + " scheduler decisions (faults: stop_driver_after_decisions)");
-    }
+    stopFault.decided();
   }
 
   private static String number(double v) {

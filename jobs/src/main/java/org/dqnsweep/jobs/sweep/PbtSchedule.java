@@ -37,7 +37,7 @@ final class PbtSchedule implements Schedule {
   private final String sweepId;
   private final PrintStream out;
   private final SweepTracking tracking;
-  private final int stopAfterDecisions;
+  private final DriverStopFault stopFault;
   private final List<Long> ends;
   private final Map<String, PlannedTrial> members = new TreeMap<>();
   private final List<String> order = new ArrayList<>(); // every planned member by id: its place numbers its rows
@@ -45,9 +45,7 @@ final class PbtSchedule implements Schedule {
   private final Map<String, TrialJob.Adopted> adopted = new HashMap<>();
   private final Map<String, TrialOutcome> arrived = new TreeMap<>();
   private final List<LineageTable.Row> pendingCopies = new ArrayList<>();
-  private final boolean startedEmpty;
   private int generation;
-  private int madeHere;
 
   PbtSchedule(PbtSettings settings, List<PlannedTrial> population, Configuration conf, Path root, String sweepId,
       PrintStream out, SweepTracking tracking, int stopAfterDecisions) throws IOException {
@@ -58,7 +56,6 @@ final class PbtSchedule implements Schedule {
     this.sweepId = sweepId;
     this.out = out;
     this.tracking = tracking;
-    this.stopAfterDecisions = stopAfterDecisions;
     this.ends = settings.generations();
     Map<String, TrialsTable.Row> rows = TrialsTable.read(conf, root);
     population.forEach(t -> {
@@ -88,7 +85,7 @@ final class PbtSchedule implements Schedule {
         }
       }
     }
-    this.startedEmpty = recorded.isEmpty();
+    this.stopFault = new DriverStopFault(stopAfterDecisions, recorded.isEmpty());
     out.println(recorded.isEmpty() ? "PBT: " + settings.describe() : String.format(Locale.ROOT,
         "PBT: %d generation(s) decided earlier, replayed; %s", generation, settings.describe()));
   }
@@ -164,11 +161,7 @@ final class PbtSchedule implements Schedule {
         SweepDriver.tolerate(out, root, () -> tracking.generationDecided(row, settings.keys()),
             "record the generation of member " + m);
       }
-      madeHere++;
-      if (startedEmpty && stopAfterDecisions > 0 && madeHere == stopAfterDecisions) {
-        throw new SweepDriver.Stopped("injected fault: the driver stops after " + madeHere
-            + " scheduler decisions (faults: stop_driver_after_decisions)");
-      }
+      stopFault.decided();
     }
     if (last) {
       List<TrialOutcome> ended = new ArrayList<>();
