@@ -169,7 +169,7 @@ public final class SweepJob implements Callable<Integer> {
       long finished = outcomes.values().stream().filter(o -> o.status() != TrialOutcome.Status.FAILED).count();
       long paused = outcomes.values().stream().filter(o -> o.status() == TrialOutcome.Status.PAUSED).count();
       System.out.printf(Locale.ROOT, "sweep %s: %d finished%s, %d failed in this run; tables under %s%n", sweepId,
-          finished - paused, sweep.scheduler().isEmpty() ? "" : ", " + paused + " paused", outcomes.size() - finished,
+          finished - paused, paused == 0 ? "" : ", " + paused + " paused", outcomes.size() - finished,
           driver.root());
       boolean anyFinished = finished > 0 || todo.size() < trials.size();
       return anyFinished ? 0 : 1;

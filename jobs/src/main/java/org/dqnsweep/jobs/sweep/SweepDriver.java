@@ -275,7 +275,7 @@ public final class SweepDriver {
     }
     out.printf(Locale.ROOT, "[%s %s] %d/%d done, %d running, %d failed,%s %d queued%s%n", sweepId,
         duration(elapsedMillis / 1000), outcomes.size() - failed, total, active, failed,
-        spec.scheduler().isEmpty() ? "" : " " + paused + " paused,", total - outcomes.size() - active, b);
+        spec.scheduler().orElse(null) instanceof AshaSettings ? " " + paused + " paused," : "", total - outcomes.size() - active, b);
   }
 
   private static String duration(long s) {
