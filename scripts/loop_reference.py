@@ -242,6 +242,7 @@ def main() -> None:
 
     timed_from = a.learn_start + a.warm_up_steps  # the first timed agent step (0-based), as the Java bench counts
     start = end = None
+    update_seconds, timed_updates = 0.0, 0
     obs, _ = env.reset(seed=a.seed)
     if timed_from == 0:
         start = time.perf_counter()
@@ -272,7 +273,11 @@ def main() -> None:
             break
         step = t + 1
         if step >= a.learn_start and step % a.train_every == 0:
+            u0 = time.perf_counter()
             update()
+            if start is not None:  # the updates inside the timed stretch, to compare with the Java learner's
+                update_seconds += time.perf_counter() - u0
+                timed_updates += 1
             updates += 1
             if updates % a.target_sync == 0:
                 target.load_state_dict(online.state_dict())
@@ -280,6 +285,8 @@ def main() -> None:
     print(f"# reference: {total} agent steps, {updates} updates, {a.steps} timed, replay capacity {capacity:,}, "
           f"{n_actions} actions, {a.threads} thread(s) on {device}")
     print(f"reference_agent_steps_per_s={a.steps / (end - start):.2f}")
+    if timed_updates:
+        print(f"reference_train_step_ms={1000 * update_seconds / timed_updates:.3f}")
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ import java.util.stream.Stream;
  * A real MLflow tracking server for a test, started with {@code scripts/mlflow-server} from the project venv on a
  * free port of 127.0.0.1 and with its own temporary state dir (SQLite store, artifacts, log), so it never meets a
  * server the user runs. {@link #stop()} and {@link #restart()} keep port and state: a client sees an outage and
- * then the same server again. {@link #close()} stops it and deletes the state; a JVM shutdown hook stops it too if
+ * then the same server again. {@link #close()} stops it and deletes the state; a JVM shutdown hook does the same if
  * the test run dies first.
  *
  * <p>The project root comes from system property {@code dqn.home} (surefire sets it), else the working dir.
@@ -36,7 +36,23 @@ public final class MlflowTestServer implements AutoCloseable {
     this.script = script;
     this.state = state;
     this.port = port;
-    this.shutdownHook = new Thread(this::stopQuietly, "mlflow-test-server-stop");
+    this.shutdownHook = new Thread(() -> {
+      stopQuietly();
+      deleteState();
+    }, "mlflow-test-server-stop");
+  }
+
+  private static MlflowTestServer shared;
+
+  /**
+   * The one server of this test JVM for tests that only need an experiment of their own and never stop, freeze or
+   * restart it (each start costs about 25 s); the shutdown hook stops it and deletes its state when the JVM exits.
+   */
+  public static synchronized MlflowTestServer shared() {
+    if (shared == null || !shared.running) {
+      shared = start();
+    }
+    return shared;
   }
 
   /** Starts a server on a free port with a fresh temporary state dir. */

@@ -28,7 +28,8 @@ import picocli.CommandLine.Option;
 @Command(name = "train", mixinStandardHelpOptions = true,
     description = "Train one DQN trial from a config; checkpoints and metrics go under --output.")
 public final class TrainCommand implements Callable<Integer> {
-  @Option(names = "--config", required = true, description = "Trial config YAML, e.g. conf/trials/pong-seed.yaml.")
+  @Option(names = "--config", description = "Trial config YAML, e.g. conf/trials/pong-seed.yaml. With --resume it "
+      + "defaults to the run's own config.yaml.")
   Path config;
 
   @Option(names = "--output", required = true, description = "Run folder; must be empty or absent unless --resume.")
@@ -37,11 +38,23 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--set", description = "Override a setting: key.path=value (repeatable), e.g. learner.lr=3e-4.")
   List<String> overrides = new ArrayList<>();
 
-  @Option(names = "--resume", description = "Continue from the latest checkpoint in --output.")
+  @Option(names = "--resume", description = "Continue from the latest checkpoint in --output (with its config.yaml "
+      + "unless --config is given; --set may change the settings a resume can change, e.g. learner.lr).")
   boolean resume;
 
   @Override
   public Integer call() throws IOException {
+    if (config == null) {
+      if (!resume) {
+        throw new ConfigException("--config", "missing: name a trial config, e.g. --config conf/trials/pong-fast.yaml "
+            + "(only --resume can do without one: it reads the run's own config.yaml)");
+      }
+      config = output.resolve("config.yaml");
+      if (!Files.exists(config)) {
+        throw new ConfigException("--resume", "no config.yaml in " + output + " to resume with: is --output the "
+            + "folder of an earlier bin/dqn train? (or pass that run's --config)");
+      }
+    }
     TrialConfig trial = TrialConfig.load(config, overrides);
     boolean hasContent = Files.isDirectory(output) && !isEmpty(output);
     if (hasContent && !resume) {

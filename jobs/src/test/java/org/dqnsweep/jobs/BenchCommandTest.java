@@ -66,7 +66,7 @@ class BenchCommandTest {
     String config = java.nio.file.Path.of(System.getProperty("dqn.home", "..")).resolve("conf/trials/cartpole.yaml")
         .toString();
     CliRunner.Run run = CliRunner.run("bench", "train", "--config", config, "--steps", "300", "--segments", "3",
-        "--learn-start", "100", "--warm-up-steps", "50");
+        "--learn-start", "100", "--warm-up-steps", "50", "--set", "learner.train_every_agent_steps=2");
     assertEquals(0, run.code(), run.out() + run.err());
     // the figure is the median of the per-segment efficiencies, each segment paired with its own parts timing
     java.util.List<Double> perSegment = java.util.regex.Pattern.compile("efficiency ([0-9.]+),").matcher(run.out())
@@ -76,6 +76,17 @@ class BenchCommandTest {
     assertTrue(f.get("train_agent_steps_per_s") > 0);
     assertTrue(f.get("learner_bound_steps_per_s") > 0);
     assertEquals(perSegment.get(1), f.get("loop_efficiency"), 0.001 + 0.001 * perSegment.get(1));
+    // the kernel's counters over the timed steps (Linux): the loop keeps at least its own thread busy, at most
+    // every core
+    int cores = Runtime.getRuntime().availableProcessors();
+    assertTrue(f.get("loop_cores_busy") > 0.3 && f.get("loop_cores_busy") <= cores + 0.2, f.toString());
+    assertTrue(f.get("page_faults_per_step") >= 0, f.toString());
+    assertTrue(f.get("context_switches_per_step") >= 0, f.toString());
+    assertTrue(f.get("train_step_after_env_ms") > 0, f.toString());
+    assertTrue(f.get("loop_efficiency_after_env") > 0, f.toString());
+    // the loop's own steps, split by whether an update ran between them: an update costs more than a CartPole step
+    assertTrue(f.get("loop_update_ms") > f.get("loop_step_without_update_ms"), f.toString());
+    assertTrue(f.get("loop_step_without_update_ms") > 0, f.toString());
   }
 
   @Test

@@ -92,7 +92,8 @@ class TrackingAuthTest {
   void theTokenIsSentOnEveryRequestAndWrittenNowhere(@TempDir Path dir) throws Exception {
     Path spec = TinySweeps.write(dir, "auth", TinySweeps.cartPoleBase(400, 200, 0), "seeds: [1]\n");
     Path out = dir.resolve("out");
-    try (MlflowTestServer server = MlflowTestServer.start(); RecordingProxy proxy = new RecordingProxy(server.uri())) {
+    MlflowTestServer server = MlflowTestServer.shared(); // this test's experiment is its own
+    try (RecordingProxy proxy = new RecordingProxy(server.uri())) {
       List<String> command = new ArrayList<>();
       command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments()); // -Xmx, add-opens, dqn.home, ...

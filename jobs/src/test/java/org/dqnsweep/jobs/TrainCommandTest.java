@@ -60,9 +60,8 @@ class TrainCommandTest {
     assertEquals(2, again.code());
     assertTrue(again.err().contains("is not empty: pass --resume"), again.err());
 
-    CliRunner.Run more = cli("train", "--config", CARTPOLE, "--output", out.toString(), "--resume", "--set",
-        "trainer.max_agent_steps=800", "--set", "learner.learn_start_agent_steps=100", "--set",
-        "trainer.eval_episodes=2", "--set", "trainer.progress_every_agent_steps=200");
+    // without --config a resume reads the run's own config.yaml (the first run's overrides included)
+    CliRunner.Run more = cli("train", "--output", out.toString(), "--resume", "--set", "trainer.max_agent_steps=800");
     assertEquals(0, more.code(), more.err());
     assertTrue(more.out().contains("resuming at agent step 600"), more.out());
     assertEquals(5, Files.readAllLines(out.resolve("train.csv")).size(), "one more interval, none repeated");
@@ -103,6 +102,12 @@ class TrainCommandTest {
     CliRunner.Run resume = cli("train", "--config", CARTPOLE, "--output", dir.resolve("d").toString(), "--resume");
     assertEquals(2, resume.code());
     assertTrue(resume.err().contains("no checkpoint"), resume.err());
+    CliRunner.Run noConfig = cli("train", "--output", dir.resolve("e").toString());
+    assertEquals(2, noConfig.code());
+    assertTrue(noConfig.err().contains("error: --config: missing"), noConfig.err());
+    CliRunner.Run noSavedConfig = cli("train", "--output", dir.resolve("f").toString(), "--resume");
+    assertEquals(2, noSavedConfig.code());
+    assertTrue(noSavedConfig.err().contains("no config.yaml in"), noSavedConfig.err());
     assertTrue(Files.notExists(dir.resolve("a")), "nothing is written before the config is valid");
   }
 

@@ -51,8 +51,14 @@ public final class TrainBench implements Callable<Integer> {
   @Option(names = "--learn-start", defaultValue = "2000", description = "Agent steps before learning, replacing the config's (default: ${DEFAULT-VALUE}).")
   long learnStart;
 
-  @Option(names = "--warm-up-steps", defaultValue = "1000", description = "Agent steps with learning before the timed ones, so the JIT has compiled the update path (default: ${DEFAULT-VALUE}).")
-  long warmUpSteps;
+  // A JIT still compiling while timed takes the core one of PyTorch's two OpenMP threads needs and stalls the update
+  // (docs/benchmarks.md): 1,000 warm-up steps at one update per 4 left 1.9 s of compilation in 38 s timed.
+  private static final long WARM_UP_UPDATES = 1500;
+
+  @Option(names = "--warm-up-steps", description = "Agent steps with learning before the timed ones, so the JIT "
+      + "has compiled the loop (default: " + WARM_UP_UPDATES + " updates' worth, " + WARM_UP_UPDATES
+      + " x learner.train_every_agent_steps).")
+  Long warmUpSteps;
 
   @Option(names = "--set", description = "Override a setting: key.path=value (repeatable).")
   List<String> overrides = new ArrayList<>();
@@ -63,12 +69,16 @@ public final class TrainBench implements Callable<Integer> {
   boolean reference;
 
   private final List<String> referenceNotes = new ArrayList<>();
+  private double referenceTrainMs = Double.NaN;
 
   @Override
   public Integer call() throws Exception {
     if (segments < 1 || steps < segments) {
       throw new IllegalArgumentException("--steps (" + steps + ") must be at least --segments (" + segments
           + "), which must be at least 1");
+    }
+    if (warmUpSteps == null) {
+      warmUpSteps = WARM_UP_UPDATES * TrialConfig.load(config, overrides).learner().trainEveryAgentSteps();
     }
     List<String> sets = new ArrayList<>(overrides);
     long from = learnStart + warmUpSteps;
@@ -100,7 +110,7 @@ public final class TrainBench implements Callable<Integer> {
     Path dir = java.nio.file.Files.createTempDirectory("dqn-bench-train");
     try (Parts parts = new Parts(trial, device, from + steps);
         Trainer trainer = new Trainer(trial, device, new LocalStorage(dir),
-            false, new Probe(from, segmentSteps, segments, parts))) {
+            false, new Probe(from, segmentSteps, segments, trial.learner().trainEveryAgentSteps(), parts))) {
       trainer.run();
       results = parts.results;
     } finally {
@@ -163,6 +173,8 @@ public final class TrainBench implements Callable<Integer> {
         referenceNotes.add(line);
       }
     }
+    referenceTrainMs = out.contains("reference_train_step_ms=") ? Venv.figure(out, "reference_train_step_ms")
+        : Double.NaN;
     return Venv.figure(out, "reference_agent_steps_per_s");
   }
 
@@ -178,9 +190,13 @@ public final class TrainBench implements Callable<Integer> {
     for (int i = 0; i < results.size(); i++) {
       Segment s = results.get(i);
       System.out.printf(Locale.ROOT, "# segment %d: %.1f steps/s, bound %.1f (env %.3f, act %.3f, sample %.3f, "
-              + "train %.2f ms; greedy %.2f), efficiency %.3f, JIT %d ms, GC %d ms (%d collections)%n", i + 1,
-          achieved[i], bound[i], s.envMs, s.actMs, s.sampleMs, s.trainMs, s.greedy, efficiency[i], s.jitMs, s.gcMs,
-          s.gcCount);
+              + "train %.2f ms, %.2f after env steps; greedy %.2f), efficiency %.3f, JIT %d ms, GC %d ms (%d "
+              + "collections); per step %.1f page faults, %.1f context switches; %.2f cores busy; in the loop a step "
+              + "takes %.3f ms, an update adds %.2f%n", i + 1,
+          achieved[i], bound[i], s.envMs, s.actMs, s.sampleMs, s.trainMs, s.trainAfterEnvMs, s.greedy,
+          efficiency[i], s.jitMs, s.gcMs, s.gcCount, s.perStep(s.loop.minorFaults() + Math.max(0, s.loop.majorFaults())),
+          s.perStep(s.loop.voluntarySwitches() + s.loop.involuntarySwitches()), s.loopCores(), s.plainStepMs,
+          s.updateInLoopMs());
     }
     referenceNotes.forEach(System.out::println);
     Figures f = new Figures(System.out);
@@ -195,8 +211,22 @@ public final class TrainBench implements Callable<Integer> {
     f.print("jit_ms_while_timed", results.stream().mapToLong(s -> s.jitMs).sum());
     f.print("gc_ms_while_timed", results.stream().mapToLong(s -> s.gcMs).sum());
     f.print("gc_count_while_timed", results.stream().mapToLong(s -> s.gcCount).sum());
+    f.print("loop_step_without_update_ms", Figures.median(results.stream().mapToDouble(s -> s.plainStepMs)
+        .toArray()));
+    f.print("loop_update_ms", Figures.median(results.stream().mapToDouble(Segment::updateInLoopMs).toArray()));
+    f.print("train_step_after_env_ms", Figures.median(results.stream().mapToDouble(s -> s.trainAfterEnvMs).toArray()));
+    f.print("loop_efficiency_after_env", Figures.median(results.stream()
+        .mapToDouble(s -> s.boundAfterEnvMs(every) / s.loopMs).toArray()));
+    f.print("page_faults_per_step", Figures.median(results.stream()
+        .mapToDouble(s -> s.perStep(s.loop.minorFaults() + Math.max(0, s.loop.majorFaults()))).toArray()));
+    f.print("context_switches_per_step", Figures.median(results.stream()
+        .mapToDouble(s -> s.perStep(s.loop.voluntarySwitches() + s.loop.involuntarySwitches())).toArray()));
+    f.print("context_switches_per_update_alone", Figures.median(results.stream()
+        .mapToDouble(Segment::switchesPerUpdateAlone).toArray()));
+    f.print("loop_cores_busy", Figures.median(results.stream().mapToDouble(Segment::loopCores).toArray()));
     if (withReference) {
       f.print("reference_agent_steps_per_s", ref);
+      f.print("reference_train_step_ms", referenceTrainMs);
       f.print("speedup", Figures.median(achieved) / ref);
     }
     long timed = results.stream().mapToLong(s -> s.steps).sum();
@@ -214,10 +244,38 @@ public final class TrainBench implements Callable<Integer> {
   }
 
   /** One timed segment of the loop and the parts timed right after it. */
-  private record Segment(long steps, double loopMs, double greedy, long jitMs, long gcMs, long gcCount, double envMs,
-      double actMs, double sampleMs, double trainMs) {
+  private record Segment(long steps, double loopMs, double greedy, long jitMs, long gcMs, long gcCount,
+      ProcessCounters loop, double plainStepMs, double updateStepMs, double envMs, double actMs, double sampleMs, double trainMs, double trainAfterEnvMs,
+      ProcessCounters trainAlone) {
+    double perStep(long count) {
+      return count < 0 ? Double.NaN : (double) count / steps;
+    }
+
+    /** Cores kept busy by the process while the segment ran (CPU time over wall time). */
+    double loopCores() {
+      return loop.cpuNanos() < 0 ? Double.NaN : loop.cpuNanos() / (loopMs * 1e6 * steps);
+    }
+
+    /**
+     * What an update adds to a step inside the loop (sample, update and target sync): a step with one minus a step
+     * without; where every step updates, minus the parts' env and act instead.
+     */
+    double updateInLoopMs() {
+      return updateStepMs - (Double.isNaN(plainStepMs) ? envMs + greedy * actMs : plainStepMs);
+    }
+
+    double switchesPerUpdateAlone() {
+      return trainAlone.voluntarySwitches() < 0 ? Double.NaN
+          : (double) (trainAlone.voluntarySwitches() + trainAlone.involuntarySwitches()) / Parts.REPEATS;
+    }
+
     double boundMs(int trainEvery) {
       return envMs + greedy * actMs + (sampleMs + trainMs) / trainEvery;
+    }
+
+    /** The bound with the update timed as the loop meets it, right after its env steps. */
+    double boundAfterEnvMs(int trainEvery) {
+      return envMs + greedy * actMs + (sampleMs + trainAfterEnvMs) / trainEvery;
     }
   }
 
@@ -233,13 +291,23 @@ public final class TrainBench implements Callable<Integer> {
     private long jitStart;
     private long gcMsStart;
     private long gcCountStart;
+    private ProcessCounters countersStart;
+    private final int trainEvery;
     private long count;
     private double epsilonSum;
+    // Gaps between consecutive transitions, split by whether an update ran in the gap: the loop's own timing of
+    // its steps with and without an update, to set beside the parts timed alone.
+    private long last;
+    private long plainNanos;
+    private long plainGaps;
+    private long updateNanos;
+    private long updateGaps;
 
-    Probe(long from, long segmentSteps, int segments, Parts parts) {
+    Probe(long from, long segmentSteps, int segments, int trainEvery, Parts parts) {
       this.from = from;
       this.segmentSteps = segmentSteps;
       this.segments = segments;
+      this.trainEvery = trainEvery;
       this.parts = parts;
     }
 
@@ -258,14 +326,26 @@ public final class TrainBench implements Callable<Integer> {
       if (t.step() < from || parts.results.size() == segments) {
         return;
       }
+      long now = System.nanoTime();
+      if (t.step() % trainEvery == 0) { // the trainer updated after the previous transition (step t.step())
+        updateNanos += now - last;
+        updateGaps++;
+      } else {
+        plainNanos += now - last;
+        plainGaps++;
+      }
+      last = now;
       count++;
       epsilonSum += t.epsilon();
       if (count == segmentSteps) {
-        double loopMs = (System.nanoTime() - start) / 1e6 / count;
+        double loopMs = (now - start) / 1e6 / count;
         long jitMs = jit.getTotalCompilationTime() - jitStart;
         long gcMs = gcMs() - gcMsStart;
         long gcCount = gcCount() - gcCountStart;
-        parts.time(count, loopMs, 1 - epsilonSum / count, jitMs, gcMs, gcCount);
+        ProcessCounters counters = ProcessCounters.now().since(countersStart);
+        double plainMs = plainGaps == 0 ? Double.NaN : plainNanos / 1e6 / plainGaps;
+        double updateMs = updateGaps == 0 ? Double.NaN : updateNanos / 1e6 / updateGaps;
+        parts.time(count, loopMs, 1 - epsilonSum / count, jitMs, gcMs, gcCount, counters, plainMs, updateMs);
         begin();
       }
     }
@@ -276,7 +356,10 @@ public final class TrainBench implements Callable<Integer> {
       jitStart = jit.getTotalCompilationTime();
       gcMsStart = gcMs();
       gcCountStart = gcCount();
+      countersStart = ProcessCounters.now();
+      plainNanos = plainGaps = updateNanos = updateGaps = 0;
       start = System.nanoTime();
+      last = start;
     }
 
     /** Milliseconds all collectors have spent collecting so far (-1, "undefined", counts as 0). */
@@ -293,7 +376,9 @@ public final class TrainBench implements Callable<Integer> {
   private static final class Parts implements AutoCloseable {
     private static final int ENV_STEPS = 500;
     private static final int REPEATS = 100;
+    private static final int AFTER_ENV_REPEATS = 50;
     final List<Segment> results = new ArrayList<>();
+    private final int trainEvery;
     private final Env env;
     private final FrameReplayBuffer replay;
     private final Batch batch;
@@ -302,6 +387,7 @@ public final class TrainBench implements Callable<Integer> {
     private final Rng rng = new Rng(3);
 
     Parts(TrialConfig trial, Device device, long fill) {
+      trainEvery = trial.learner().trainEveryAgentSteps();
       env = Envs.make(trial.env(), 7, true);
       obs = env.reset().clone();
       byte[] frame = env.newestFrame().clone();
@@ -322,7 +408,8 @@ public final class TrainBench implements Callable<Integer> {
       }
     }
 
-    void time(long steps, double loopMs, double greedy, long jitMs, long gcMs, long gcCount) {
+    void time(long steps, double loopMs, double greedy, long jitMs, long gcMs, long gcCount,
+        ProcessCounters loop, double plainStepMs, double updateStepMs) {
       long t0 = System.nanoTime();
       for (int i = 0; i < ENV_STEPS; i++) {
         if (env.step(rng.nextInt(env.actionCount())).done()) {
@@ -340,12 +427,28 @@ public final class TrainBench implements Callable<Integer> {
         replay.sample(rng, batch);
       }
       double sampleMs = (System.nanoTime() - t2) / 1e6 / REPEATS;
+      ProcessCounters before = ProcessCounters.now();
       long t3 = System.nanoTime();
       for (int i = 0; i < REPEATS; i++) {
         learner.update(batch);
       }
       double trainMs = (System.nanoTime() - t3) / 1e6 / REPEATS;
-      results.add(new Segment(steps, loopMs, greedy, jitMs, gcMs, gcCount, envMs, actMs, sampleMs, trainMs));
+      ProcessCounters trainAlone = ProcessCounters.now().since(before);
+      // the update as the loop meets it: after train_every env steps, its threads idle and caches refilled since
+      long afterEnvNanos = 0;
+      for (int i = 0; i < AFTER_ENV_REPEATS; i++) {
+        for (int k = 0; k < trainEvery; k++) {
+          if (env.step(rng.nextInt(env.actionCount())).done()) {
+            env.reset();
+          }
+        }
+        replay.sample(rng, batch);
+        long t = System.nanoTime();
+        learner.update(batch);
+        afterEnvNanos += System.nanoTime() - t;
+      }
+      results.add(new Segment(steps, loopMs, greedy, jitMs, gcMs, gcCount, loop, plainStepMs, updateStepMs, envMs,
+          actMs, sampleMs, trainMs, afterEnvNanos / 1e6 / AFTER_ENV_REPEATS, trainAlone));
     }
 
     @Override

@@ -1,0 +1,59 @@
+package org.dqnsweep.jobs.bench;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The kernel's per-process counters that say where a loop's time goes beyond its parts: page faults (a replay
+ * touched for the first time), context switches of all threads (PyTorch's OpenMP workers going to sleep and being
+ * woken between one update and the next) and CPU time (threads spinning while they wait). Read from
+ * {@code /proc/self}; where that does not exist every count is -1.
+ */
+record ProcessCounters(long minorFaults, long majorFaults, long voluntarySwitches, long involuntarySwitches,
+    long cpuNanos) {
+  private static final Path SELF = Path.of("/proc/self");
+
+  static ProcessCounters now() {
+    long cpu = ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+        ? os.getProcessCpuTime() : -1;
+    try {
+      // /proc/self/stat: "pid (comm) state ..."; after the comm, minflt is field 10 and majflt field 12 of the line
+      String stat = Files.readString(SELF.resolve("stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      long voluntary = 0;
+      long involuntary = 0;
+      try (DirectoryStream<Path> tasks = Files.newDirectoryStream(SELF.resolve("task"))) {
+        for (Path task : tasks) {
+          try {
+            for (String line : Files.readAllLines(task.resolve("status"))) {
+              if (line.startsWith("voluntary_ctxt_switches:")) {
+                voluntary += Long.parseLong(line.substring(line.indexOf(':') + 1).strip());
+              } else if (line.startsWith("nonvoluntary_ctxt_switches:")) {
+                involuntary += Long.parseLong(line.substring(line.indexOf(':') + 1).strip());
+              }
+            }
+          } catch (IOException threadEnded) {
+            // a thread that ended between the listing and the read: its switches are gone from the sum either way
+          }
+        }
+      }
+      return new ProcessCounters(Long.parseLong(f[7]), Long.parseLong(f[9]), voluntary, involuntary, cpu);
+    } catch (IOException | RuntimeException noProc) {
+      return new ProcessCounters(-1, -1, -1, -1, cpu);
+    }
+  }
+
+  /** The counts from {@code earlier} to this reading (-1 where either side has none). */
+  ProcessCounters since(ProcessCounters earlier) {
+    return new ProcessCounters(diff(minorFaults, earlier.minorFaults), diff(majorFaults, earlier.majorFaults),
+        diff(voluntarySwitches, earlier.voluntarySwitches), diff(involuntarySwitches, earlier.involuntarySwitches),
+        diff(cpuNanos, earlier.cpuNanos));
+  }
+
+  private static long diff(long now, long then) {
+    return now < 0 || then < 0 ? -1 : now - then;
+  }
+}
