@@ -219,6 +219,8 @@ public final class TrainBench implements Callable<Integer> {
         .mapToDouble(s -> s.boundAfterEnvMs(every) / s.loopMs).toArray()));
     f.print("page_faults_per_step", Figures.median(results.stream()
         .mapToDouble(s -> s.perStep(s.loop.minorFaults() + Math.max(0, s.loop.majorFaults()))).toArray()));
+    f.print("page_faults_per_update_alone", Figures.median(results.stream()
+        .mapToDouble(Segment::faultsPerUpdateAlone).toArray()));
     f.print("context_switches_per_step", Figures.median(results.stream()
         .mapToDouble(s -> s.perStep(s.loop.voluntarySwitches() + s.loop.involuntarySwitches())).toArray()));
     f.print("context_switches_per_update_alone", Figures.median(results.stream()
@@ -262,6 +264,11 @@ public final class TrainBench implements Callable<Integer> {
      */
     double updateInLoopMs() {
       return updateStepMs - (Double.isNaN(plainStepMs) ? envMs + greedy * actMs : plainStepMs);
+    }
+
+    double faultsPerUpdateAlone() {
+      return trainAlone.minorFaults() < 0 ? Double.NaN
+          : (double) (trainAlone.minorFaults() + trainAlone.majorFaults()) / Parts.REPEATS;
     }
 
     double switchesPerUpdateAlone() {
