@@ -108,9 +108,10 @@ public final class TrainBench implements Callable<Integer> {
     long segmentSteps = steps / segments;
     List<Segment> results;
     Path dir = java.nio.file.Files.createTempDirectory("dqn-bench-train");
-    try (Parts parts = new Parts(trial, device, from + steps);
+    try (Parts parts = new Parts(trial, from + steps);
         Trainer trainer = new Trainer(trial, device, new LocalStorage(dir),
             false, new Probe(from, segmentSteps, segments, trial.learner().trainEveryAgentSteps(), parts))) {
+      parts.timeUpdatesOn(trainer.policy().learner());
       trainer.run();
       results = parts.results;
     } finally {
@@ -379,7 +380,12 @@ public final class TrainBench implements Callable<Integer> {
     }
   }
 
-  /** The loop's parts, alone: their own env, replay buffer (filled as the run's would be) and learner. */
+  /**
+   * The loop's parts, alone: their own env and replay buffer (filled as the run's would be), and the trainer's own
+   * learner, updated on this replay's batches. A second learner would not be what a training runs: in long
+   * {@code pong-fast} benches its updates, interleaved with the trainer's, made both page-fault about 2,300 times
+   * per update (docs/benchmarks.md).
+   */
   private static final class Parts implements AutoCloseable {
     private static final int ENV_STEPS = 500;
     private static final int REPEATS = 100;
@@ -389,11 +395,11 @@ public final class TrainBench implements Callable<Integer> {
     private final Env env;
     private final FrameReplayBuffer replay;
     private final Batch batch;
-    private final DqnLearner learner;
     private final byte[] obs;
     private final Rng rng = new Rng(3);
+    private DqnLearner learner;
 
-    Parts(TrialConfig trial, Device device, long fill) {
+    Parts(TrialConfig trial, long fill) {
       trainEvery = trial.learner().trainEveryAgentSteps();
       env = Envs.make(trial.env(), 7, true);
       obs = env.reset().clone();
@@ -406,13 +412,11 @@ public final class TrainBench implements Callable<Integer> {
         replay.append(rng.nextInt(env.actionCount()), 0, i % 1000 == 0, frame);
       }
       batch = new Batch(trial.learner().batchSize(), env.stack(), frame.length);
-      learner = new DqnLearner(trial.learner(), trial.network(), env.observationShape(), env.observationType(),
-          env.actionCount(), device, 1);
-      for (int i = 0; i < 10; i++) { // first calls allocate
-        replay.sample(rng, batch);
-        learner.update(batch);
-        learner.qValues(obs);
-      }
+    }
+
+    /** Times act and update on {@code trainer}'s learner; its extra updates change no cost, only the weights. */
+    void timeUpdatesOn(DqnLearner trainer) {
+      learner = trainer;
     }
 
     void time(long steps, double loopMs, double greedy, long jitMs, long gcMs, long gcCount,
@@ -459,12 +463,8 @@ public final class TrainBench implements Callable<Integer> {
     }
 
     @Override
-    public void close() throws Exception {
-      try {
-        env.close();
-      } finally {
-        learner.close();
-      }
+    public void close() {
+      env.close(); // the learner is the trainer's, closed with it
     }
   }
 
