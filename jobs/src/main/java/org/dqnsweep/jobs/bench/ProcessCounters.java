@@ -46,6 +46,16 @@ record ProcessCounters(long minorFaults, long majorFaults, long voluntarySwitche
     }
   }
 
+  /** Minor and major page faults (-1 when unknown). */
+  long faults() {
+    return minorFaults < 0 || majorFaults < 0 ? -1 : minorFaults + majorFaults;
+  }
+
+  /** Voluntary and involuntary context switches of all threads (-1 when unknown). */
+  long switches() {
+    return voluntarySwitches < 0 || involuntarySwitches < 0 ? -1 : voluntarySwitches + involuntarySwitches;
+  }
+
   /** The counts from {@code earlier} to this reading (-1 where either side has none). */
   ProcessCounters since(ProcessCounters earlier) {
     return new ProcessCounters(diff(minorFaults, earlier.minorFaults), diff(majorFaults, earlier.majorFaults),

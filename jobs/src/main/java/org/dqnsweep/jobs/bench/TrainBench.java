@@ -186,8 +186,8 @@ public final class TrainBench implements Callable<Integer> {
           + "trainer.stop_mean10_above=.inf");
     }
     double[] achieved = results.stream().mapToDouble(s -> 1000 / s.loopMs).toArray();
-    double[] bound = results.stream().mapToDouble(s -> 1000 / s.boundMs(every)).toArray();
-    double[] efficiency = results.stream().mapToDouble(s -> s.boundMs(every) / s.loopMs).toArray();
+    double[] bound = results.stream().mapToDouble(s -> 1000 / s.boundMs(every, s.trainMs)).toArray();
+    double[] efficiency = results.stream().mapToDouble(s -> s.boundMs(every, s.trainMs) / s.loopMs).toArray();
     for (int i = 0; i < results.size(); i++) {
       Segment s = results.get(i);
       System.out.printf(Locale.ROOT, "# segment %d: %.1f steps/s, bound %.1f (env %.3f, act %.3f, sample %.3f, "
@@ -195,8 +195,8 @@ public final class TrainBench implements Callable<Integer> {
               + "collections); per step %.1f page faults, %.1f context switches; %.2f cores busy; in the loop a step "
               + "takes %.3f ms, an update adds %.2f%n", i + 1,
           achieved[i], bound[i], s.envMs, s.actMs, s.sampleMs, s.trainMs, s.trainAfterEnvMs, s.greedy,
-          efficiency[i], s.jitMs, s.gcMs, s.gcCount, s.perStep(s.loop.minorFaults() + Math.max(0, s.loop.majorFaults())),
-          s.perStep(s.loop.voluntarySwitches() + s.loop.involuntarySwitches()), s.loopCores(), s.plainStepMs,
+          efficiency[i], s.jitMs, s.gcMs, s.gcCount, s.perStep(s.loop.faults()),
+          s.perStep(s.loop.switches()), s.loopCores(), s.plainStepMs,
           s.updateInLoopMs());
     }
     referenceNotes.forEach(System.out::println);
@@ -217,15 +217,15 @@ public final class TrainBench implements Callable<Integer> {
     f.print("loop_update_ms", Figures.median(results.stream().mapToDouble(Segment::updateInLoopMs).toArray()));
     f.print("train_step_after_env_ms", Figures.median(results.stream().mapToDouble(s -> s.trainAfterEnvMs).toArray()));
     f.print("loop_efficiency_after_env", Figures.median(results.stream()
-        .mapToDouble(s -> s.boundAfterEnvMs(every) / s.loopMs).toArray()));
+        .mapToDouble(s -> s.boundMs(every, s.trainAfterEnvMs) / s.loopMs).toArray()));
     f.print("page_faults_per_step", Figures.median(results.stream()
-        .mapToDouble(s -> s.perStep(s.loop.minorFaults() + Math.max(0, s.loop.majorFaults()))).toArray()));
+        .mapToDouble(s -> s.perStep(s.loop.faults())).toArray()));
     f.print("page_faults_per_update_alone", Figures.median(results.stream()
-        .mapToDouble(Segment::faultsPerUpdateAlone).toArray()));
+        .mapToDouble(s -> s.perUpdateAlone(s.trainAlone.faults())).toArray()));
     f.print("context_switches_per_step", Figures.median(results.stream()
-        .mapToDouble(s -> s.perStep(s.loop.voluntarySwitches() + s.loop.involuntarySwitches())).toArray()));
+        .mapToDouble(s -> s.perStep(s.loop.switches())).toArray()));
     f.print("context_switches_per_update_alone", Figures.median(results.stream()
-        .mapToDouble(Segment::switchesPerUpdateAlone).toArray()));
+        .mapToDouble(s -> s.perUpdateAlone(s.trainAlone.switches())).toArray()));
     f.print("loop_cores_busy", Figures.median(results.stream().mapToDouble(Segment::loopCores).toArray()));
     if (withReference) {
       f.print("reference_agent_steps_per_s", ref);
@@ -267,23 +267,13 @@ public final class TrainBench implements Callable<Integer> {
       return updateStepMs - (Double.isNaN(plainStepMs) ? envMs + greedy * actMs : plainStepMs);
     }
 
-    double faultsPerUpdateAlone() {
-      return trainAlone.minorFaults() < 0 ? Double.NaN
-          : (double) (trainAlone.minorFaults() + trainAlone.majorFaults()) / Parts.REPEATS;
+    double perUpdateAlone(long count) {
+      return count < 0 ? Double.NaN : (double) count / Parts.REPEATS;
     }
 
-    double switchesPerUpdateAlone() {
-      return trainAlone.voluntarySwitches() < 0 ? Double.NaN
-          : (double) (trainAlone.voluntarySwitches() + trainAlone.involuntarySwitches()) / Parts.REPEATS;
-    }
-
-    double boundMs(int trainEvery) {
-      return envMs + greedy * actMs + (sampleMs + trainMs) / trainEvery;
-    }
-
-    /** The bound with the update timed as the loop meets it, right after its env steps. */
-    double boundAfterEnvMs(int trainEvery) {
-      return envMs + greedy * actMs + (sampleMs + trainAfterEnvMs) / trainEvery;
+    /** The parts' bound per agent step with an update taking {@code updateMs}. */
+    double boundMs(int trainEvery, double updateMs) {
+      return envMs + greedy * actMs + (sampleMs + updateMs) / trainEvery;
     }
   }
 
