@@ -15,17 +15,19 @@ import org.dqnsweep.config.DeviceSetting;
 public final class Torch {
   /**
    * Keeps libtorch's freed tensor memory mapped instead of returning it to the kernel and faulting it back in on
-   * every update (bin/dqn, the tests and conf/spark set it; docs/benchmarks.md, "Native memory").
+   * every update: no trim below 256 MB free, and 64 MB kept whenever it trims, so that one update's temporaries
+   * cannot make the heap's top swing across the threshold (bin/dqn, the tests and conf/spark set it;
+   * docs/benchmarks.md, "Native memory").
    */
   public static final String MALLOC_TUNABLES =
-      "glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=268435456";
+      "glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=268435456:glibc.malloc.top_pad=67108864";
 
   private Torch() {}
 
   /** A line to print when a CPU run's process lacks {@link #MALLOC_TUNABLES}; empty otherwise. */
   public static Optional<String> mallocHint(Device device) {
     String set = System.getenv("GLIBC_TUNABLES");
-    if (!Device.Type.CPU.equals(device.getDeviceType()) || set != null && set.contains("glibc.malloc.mmap_threshold")) {
+    if (!Device.Type.CPU.equals(device.getDeviceType()) || set != null && set.contains(MALLOC_TUNABLES)) {
       return Optional.empty();
     }
     return Optional.of("note: without GLIBC_TUNABLES=" + MALLOC_TUNABLES + " in this JVM's environment, glibc "
