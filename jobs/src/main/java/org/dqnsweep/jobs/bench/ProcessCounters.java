@@ -9,16 +9,20 @@ import java.nio.file.Path;
 /**
  * The kernel's per-process counters that say where a loop's time goes beyond its parts: page faults (a replay
  * touched for the first time), context switches of all threads (PyTorch's OpenMP workers going to sleep and being
- * woken between one update and the next) and CPU time (threads spinning while they wait). Read from
- * {@code /proc/self}; where that does not exist every count is -1.
+ * woken between one update and the next) and CPU time (threads spinning while they wait), read from
+ * {@code /proc/self}; beside them the host's steal time from {@code /proc/stat}: CPU time the hypervisor gave to
+ * other guests, which slows every part of a run at random and makes its figures incomparable. Where a file does
+ * not exist its counts are -1.
  */
 record ProcessCounters(long minorFaults, long majorFaults, long voluntarySwitches, long involuntarySwitches,
-    long cpuNanos) {
+    long cpuNanos, long hostStealTicks, long hostTicks) {
   private static final Path SELF = Path.of("/proc/self");
+  private static final Path STAT = Path.of("/proc/stat");
 
   static ProcessCounters now() {
     long cpu = ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
         ? os.getProcessCpuTime() : -1;
+    long[] host = readHost();
     try {
       // /proc/self/stat: "pid (comm) state ..."; after the comm, minflt is field 10 and majflt field 12 of the line
       String stat = Files.readString(SELF.resolve("stat"));
@@ -40,10 +44,33 @@ record ProcessCounters(long minorFaults, long majorFaults, long voluntarySwitche
           }
         }
       }
-      return new ProcessCounters(Long.parseLong(f[7]), Long.parseLong(f[9]), voluntary, involuntary, cpu);
+      return new ProcessCounters(Long.parseLong(f[7]), Long.parseLong(f[9]), voluntary, involuntary, cpu, host[0],
+          host[1]);
     } catch (IOException | RuntimeException noProc) {
-      return new ProcessCounters(-1, -1, -1, -1, cpu);
+      return new ProcessCounters(-1, -1, -1, -1, cpu, host[0], host[1]);
     }
+  }
+
+  /**
+   * The steal ticks and all ticks of the machine: /proc/stat's first line is "cpu user nice system idle iowait
+   * irq softirq steal ..." in clock ticks; steal is the eighth.
+   */
+  private static long[] readHost() {
+    try {
+      String[] f = Files.readAllLines(STAT).get(0).trim().split("\\s+");
+      long total = 0;
+      for (int i = 1; i <= 8; i++) {
+        total += Long.parseLong(f[i]);
+      }
+      return new long[] {Long.parseLong(f[8]), total};
+    } catch (IOException | RuntimeException noStat) {
+      return new long[] {-1, -1};
+    }
+  }
+
+  /** The share of the machine's CPU time the hypervisor gave to other guests (NaN when unknown). */
+  double hostStealShare() {
+    return hostStealTicks < 0 || hostTicks <= 0 ? Double.NaN : (double) hostStealTicks / hostTicks;
   }
 
   /** Minor and major page faults (-1 when unknown). */
@@ -60,7 +87,8 @@ record ProcessCounters(long minorFaults, long majorFaults, long voluntarySwitche
   ProcessCounters since(ProcessCounters earlier) {
     return new ProcessCounters(diff(minorFaults, earlier.minorFaults), diff(majorFaults, earlier.majorFaults),
         diff(voluntarySwitches, earlier.voluntarySwitches), diff(involuntarySwitches, earlier.involuntarySwitches),
-        diff(cpuNanos, earlier.cpuNanos));
+        diff(cpuNanos, earlier.cpuNanos), diff(hostStealTicks, earlier.hostStealTicks),
+        diff(hostTicks, earlier.hostTicks));
   }
 
   private static long diff(long now, long then) {

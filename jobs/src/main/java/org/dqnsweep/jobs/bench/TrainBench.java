@@ -39,6 +39,9 @@ import picocli.CommandLine.Option;
 @Command(name = "train", mixinStandardHelpOptions = true,
     description = "Agent steps/s of the training loop once learning runs, and how close it gets to its parts' bound.")
 public final class TrainBench implements Callable<Integer> {
+  /** Host steal above this share of the CPU time gets a note under the figures. */
+  private static final double STEAL_NOTICE = 0.02;
+
   @Option(names = "--config", required = true, description = "Trial config, e.g. conf/trials/pong-seed.yaml.")
   Path config;
 
@@ -70,6 +73,7 @@ public final class TrainBench implements Callable<Integer> {
 
   private final List<String> referenceNotes = new ArrayList<>();
   private double referenceTrainMs = Double.NaN;
+  private double referenceSteal = Double.NaN;
 
   @Override
   public Integer call() throws Exception {
@@ -119,7 +123,9 @@ public final class TrainBench implements Callable<Integer> {
     }
     double ref = Double.NaN;
     if (reference && !results.isEmpty()) { // after ours, with our learner and env closed
+      ProcessCounters before = ProcessCounters.now();
       ref = runReference(trial, rom, device, threadCount, segmentSteps * results.size());
+      referenceSteal = ProcessCounters.now().since(before).hostStealShare();
     }
     report(results, trial.learner().trainEveryAgentSteps(), reference, ref);
     return 0;
@@ -192,11 +198,11 @@ public final class TrainBench implements Callable<Integer> {
       Segment s = results.get(i);
       System.out.printf(Locale.ROOT, "# segment %d: %.1f steps/s, bound %.1f (env %.3f, act %.3f, sample %.3f, "
               + "train %.2f ms, %.2f after env steps; greedy %.2f), efficiency %.3f, JIT %d ms, GC %d ms (%d "
-              + "collections); per step %.1f page faults, %.1f context switches; %.2f cores busy; in the loop a step "
-              + "takes %.3f ms, an update adds %.2f%n", i + 1,
+              + "collections); per step %.1f page faults, %.1f context switches; %.2f cores busy; host steal %.1f%%; "
+              + "in the loop a step takes %.3f ms, an update adds %.2f%n", i + 1,
           achieved[i], bound[i], s.envMs, s.actMs, s.sampleMs, s.trainMs, s.trainAfterEnvMs, s.greedy,
           efficiency[i], s.jitMs, s.gcMs, s.gcCount, s.perStep(s.loop.faults()),
-          s.perStep(s.loop.switches()), s.loopCores(), s.plainStepMs,
+          s.perStep(s.loop.switches()), s.loopCores(), 100 * s.loop.hostStealShare(), s.plainStepMs,
           s.updateInLoopMs());
     }
     referenceNotes.forEach(System.out::println);
@@ -227,9 +233,12 @@ public final class TrainBench implements Callable<Integer> {
     f.print("context_switches_per_update_alone", Figures.median(results.stream()
         .mapToDouble(s -> s.perUpdateAlone(s.trainAlone.switches())).toArray()));
     f.print("loop_cores_busy", Figures.median(results.stream().mapToDouble(Segment::loopCores).toArray()));
+    double steal = Figures.median(results.stream().mapToDouble(s -> s.loop.hostStealShare()).toArray());
+    f.print("host_steal_share", steal);
     if (withReference) {
       f.print("reference_agent_steps_per_s", ref);
       f.print("reference_train_step_ms", referenceTrainMs);
+      f.print("reference_host_steal_share", referenceSteal);
       f.print("speedup", Figures.median(achieved) / ref);
     }
     long timed = results.stream().mapToLong(s -> s.steps).sum();
@@ -243,6 +252,13 @@ public final class TrainBench implements Callable<Integer> {
               + "replay of stacked observations; same settings, %d learn-start, %d warm-up and %d timed agent steps): "
               + "%.0f agent steps/s; ours is %.2fx.", learnStart, warmUpSteps, timed, ref,
               Figures.median(achieved) / ref));
+    }
+    double worstSteal = Math.max(steal, withReference ? referenceSteal : 0);
+    if (worstSteal > STEAL_NOTICE) {
+      System.out.printf(Locale.ROOT, "note: the hypervisor gave %.0f%% of this machine's CPU time to other guests "
+          + "while %s ran (host steal): every part ran slower at random, so compare these figures only with a run "
+          + "whose host_steal_share is near 0.%n", 100 * worstSteal,
+          steal >= worstSteal ? "the loop" : "the reference");
     }
   }
 
