@@ -19,7 +19,8 @@ The usual single-file PyTorch DQN (the CleanRL dqn_atari.py kind), with the sett
           dense 256), optionally with a dueling head; uint8 input scaled by 1/255 inside the forward
 
 It runs learn_start + warm_up agent steps untimed, then times `steps` agent steps and prints
-reference_agent_steps_per_s=<value>. Step counting and the update cadence are the Java trainer's: an update
+reference_agent_steps_per_s=<value>; with --serve it times stretches on request instead, so that the Java bench can
+alternate them with its own segments. Step counting and the update cadence are the Java trainer's: an update
 follows agent step t (1-based) when t >= learn_start and t % train_every == 0.
 
 Replay memory: if capacity x 2 x stack x 84 x 84 bytes exceed MemAvailable, the capacity is capped at the
@@ -174,8 +175,15 @@ def main() -> None:
     p.add_argument("--device", default="cpu")
     p.add_argument("--warm-up-steps", type=int, default=1000, help="agent steps with learning before the timed ones")
     p.add_argument("--steps", type=int, default=3000, help="timed agent steps")
+    p.add_argument("--serve", action="store_true",
+                   help="after the untimed steps print 'ready', then answer stdin lines 'run N' (time N more agent "
+                        "steps: agent_steps_per_s=) and 'update 0' (their updates: train_step_ms=)")
     a = p.parse_args()
 
+    out = sys.stdout
+    if a.serve:  # the protocol owns stdout: what ALE's C++ side prints goes to stderr
+        out = os.fdopen(os.dup(1), "w", buffering=1)
+        os.dup2(2, 1)
     torch.set_num_threads(a.threads)
     random.seed(a.seed)
     np.random.seed(a.seed)
@@ -193,12 +201,19 @@ def main() -> None:
         if need * per_transition > available:
             print(f"# reference: a replay of {need:,} stacked transitions ({per_transition:,} bytes each, "
                   f"{need * per_transition / 1e9:.1f} GB) does not fit the {available / 1e9:.1f} GB available; "
-                  f"not run")
-            print("reference_agent_steps_per_s=nan")
+                  f"not run", file=out, flush=True)
+            if not a.serve:
+                print("reference_agent_steps_per_s=nan")
+                return
+            print("ready", file=out, flush=True)
+            for line in sys.stdin:
+                name = "agent_steps_per_s" if line.split()[0] == "run" else "train_step_ms"
+                print(f"{name}=nan", file=out, flush=True)
             return
         print(f"# reference: replay capacity {capacity:,} x {per_transition:,} bytes = "
               f"{capacity * per_transition / 1e9:.1f} GB exceeds the {available / 1e9:.1f} GB available; capped at "
-              f"{need:,}, the transitions this run stores (the buffer never wraps, so sampling is unchanged)")
+              f"{need:,}, the transitions this run stores (the buffer never wraps, so sampling is unchanged)",
+              file=out, flush=True)
         capacity = need
     obs_buf = np.zeros((capacity,) + shape, dtype=np.uint8)
     next_buf = np.zeros((capacity,) + shape, dtype=np.uint8)
@@ -240,54 +255,68 @@ def main() -> None:
             nn.utils.clip_grad_norm_(online.parameters(), a.grad_clip_value)
         opt.step()
 
-    timed_from = a.learn_start + a.warm_up_steps  # the first timed agent step (0-based), as the Java bench counts
-    start = end = None
-    update_seconds, timed_updates = 0.0, 0
+    t = 0  # the next agent step (0-based) to act on
     obs, _ = env.reset(seed=a.seed)
-    if timed_from == 0:
-        start = time.perf_counter()
-    for t in range(total):
-        eps = epsilon_at(a, t)
-        if rng.random() < eps:
-            action = int(rng.integers(n_actions))
-        else:
-            with torch.no_grad():
-                q = online(torch.from_numpy(np.asarray(obs)).unsqueeze(0).to(device))
-                action = int(q.argmax(1).item())
-        next_obs, reward, terminated, truncated, _ = env.step(action)
-        obs_buf[pos] = obs
-        next_buf[pos] = next_obs
-        act_buf[pos] = action
-        rew_buf[pos] = reward
-        done_buf[pos] = float(terminated)
-        pos = (pos + 1) % capacity
-        size = min(size + 1, capacity)
-        obs = next_obs
-        if terminated or truncated:
-            obs, _ = env.reset()
-        # The Java bench's clock runs from the transition of step timed_from - 1 to that of the last timed step.
-        if t == timed_from - 1:
-            start = time.perf_counter()
-        if t == total - 1:
-            end = time.perf_counter()
-            break
-        step = t + 1
-        if step >= a.learn_start and step % a.train_every == 0:
-            u0 = time.perf_counter()
-            update()
-            if start is not None:  # the updates inside the timed stretch, to compare with the Java learner's
+
+    def run(n: int) -> tuple[float, float, int]:
+        """Runs agent steps t .. t+n-1, each preceded by the update the Java trainer runs after the transition
+        before it; returns the seconds taken, those spent in updates, and the updates run."""
+        nonlocal t, obs, pos, size, updates
+        update_seconds, n_updates = 0.0, 0
+        t0 = time.perf_counter()
+        for _ in range(n):
+            if t >= a.learn_start and t > 0 and t % a.train_every == 0:
+                u0 = time.perf_counter()
+                update()
                 update_seconds += time.perf_counter() - u0
-                timed_updates += 1
-            updates += 1
-            if updates % a.target_sync == 0:
-                target.load_state_dict(online.state_dict())
+                n_updates += 1
+                updates += 1
+                if updates % a.target_sync == 0:
+                    target.load_state_dict(online.state_dict())
+            if rng.random() < epsilon_at(a, t):
+                action = int(rng.integers(n_actions))
+            else:
+                with torch.no_grad():
+                    q = online(torch.from_numpy(np.asarray(obs)).unsqueeze(0).to(device))
+                    action = int(q.argmax(1).item())
+            next_obs, reward, terminated, truncated, _ = env.step(action)
+            obs_buf[pos] = obs
+            next_buf[pos] = next_obs
+            act_buf[pos] = action
+            rew_buf[pos] = reward
+            done_buf[pos] = float(terminated)
+            pos = (pos + 1) % capacity
+            size = min(size + 1, capacity)
+            obs = next_obs
+            if terminated or truncated:
+                obs, _ = env.reset()
+            t += 1
+        return time.perf_counter() - t0, update_seconds, n_updates
+
+    # The Java bench's clock runs from the transition of its first timed step's predecessor to that of the last
+    # timed step, so the update between them is timed and the one after the last is not.
+    run(a.learn_start + a.warm_up_steps)
+    print(f"# reference: {a.learn_start + a.warm_up_steps} untimed agent steps, replay capacity {capacity:,}, "
+          f"{n_actions} actions, {a.threads} thread(s) on {device}", file=out, flush=True)
+    if a.serve:
+        # Timed stretches on request, alternating with the Java loop's segments in one warm process.
+        print("ready", file=out, flush=True)
+        last = (float("nan"), 0.0, 0)
+        for line in sys.stdin:
+            what, n = line.split()
+            if what == "run":
+                last = run(int(n))
+                print(f"agent_steps_per_s={int(n) / last[0]:.4f}", file=out, flush=True)
+            else:  # "update": the updates of the last stretch
+                ms = 1000 * last[1] / last[2] if last[2] else float("nan")
+                print(f"train_step_ms={ms:.4f}", file=out, flush=True)
+        env.close()
+        return
+    seconds, update_seconds, timed_updates = run(a.steps)
     env.close()
-    print(f"# reference: {total} agent steps, {updates} updates, {a.steps} timed, replay capacity {capacity:,}, "
-          f"{n_actions} actions, {a.threads} thread(s) on {device}")
-    print(f"reference_agent_steps_per_s={a.steps / (end - start):.2f}")
+    print(f"reference_agent_steps_per_s={a.steps / seconds:.2f}")
     if timed_updates:
         print(f"reference_train_step_ms={1000 * update_seconds / timed_updates:.3f}")
-
 
 if __name__ == "__main__":
     main()

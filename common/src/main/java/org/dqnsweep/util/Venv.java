@@ -70,7 +70,8 @@ public final class Venv {
 
   /**
    * Starts {@code scripts/<script>} as a server that answers one stdin line with one stdout line, once it has
-   * printed {@code ready}: for references that must stay warm while a benchmark alternates with them.
+   * printed {@code ready}: for references that must stay warm while a benchmark alternates with them. Lines
+   * starting with {@code #} are notes for the report, kept aside ({@link Server#notes}) wherever they come.
    */
   public static Server startScript(String script, String... args) {
     List<String> cmd = command(script, args);
@@ -92,6 +93,7 @@ public final class Venv {
     private final String command;
     private final BufferedReader out;
     private final PrintStream in;
+    private final List<String> notes = new ArrayList<>();
 
     private Server(Process process, Path err, String command) {
       this.process = process;
@@ -107,9 +109,18 @@ public final class Venv {
       return figure(expect(name + "="), name);
     }
 
+    /** The {@code #} lines the script has printed so far. */
+    public List<String> notes() {
+      return List.copyOf(notes);
+    }
+
     private String expect(String prefix) {
       try {
         String line = out.readLine();
+        while (line != null && line.startsWith("#")) {
+          notes.add(line);
+          line = out.readLine();
+        }
         if (line == null || !line.startsWith(prefix)) {
           process.waitFor(5, TimeUnit.SECONDS);
           throw new IllegalStateException(command + (line == null ? " ended" : " answered '" + line + "'")

@@ -33,8 +33,10 @@ import picocli.CommandLine.Option;
  * 1 / (env + greedy share * act + (sample + train) / train_every) agent steps per second. The timed steps run in
  * segments; after each one the loop pauses (inside a listener call) while the parts are timed, so every segment
  * is compared with parts measured on the same machine state, and the figures are medians over segments. With
- * {@code --reference} the same loop, settings and step counts then run in PyTorch eager
- * ({@code scripts/loop_reference.py}: gymnasium + ale-py, a replay of stacked observations).
+ * {@code --reference} the same loop, settings and step counts run in PyTorch eager as well
+ * ({@code scripts/loop_reference.py}: gymnasium + ale-py, a replay of stacked observations), kept warm in its own
+ * process and timed segment by segment right after ours, so that each pair of segments sees the same machine: a
+ * VM's speed drifts from minute to minute, and two whole runs one after the other compared that drift.
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
     description = "Agent steps/s of the training loop once learning runs, and how close it gets to its parts' bound.")
@@ -66,14 +68,10 @@ public final class TrainBench implements Callable<Integer> {
   @Option(names = "--set", description = "Override a setting: key.path=value (repeatable).")
   List<String> overrides = new ArrayList<>();
 
-  @Option(names = "--reference", description = "Then run the same loop in PyTorch eager (scripts/loop_reference.py: "
-      + "gymnasium + ale-py, replay of stacked observations) with the same settings and step counts; ALE games only. "
-      + "Installs torch 2.7.1 into .venv on first use, about 3 GB.")
+  @Option(names = "--reference", description = "Also run the same loop in PyTorch eager (scripts/loop_reference.py: "
+      + "gymnasium + ale-py, replay of stacked observations) with the same settings and step counts, each of its "
+      + "timed segments right after ours; ALE games only. Installs torch 2.7.1 into .venv on first use, about 3 GB.")
   boolean reference;
-
-  private final List<String> referenceNotes = new ArrayList<>();
-  private double referenceTrainMs = Double.NaN;
-  private double referenceSteal = Double.NaN;
 
   @Override
   public Integer call() throws Exception {
@@ -111,36 +109,37 @@ public final class TrainBench implements Callable<Integer> {
 
     long segmentSteps = steps / segments;
     List<Segment> results;
+    List<String> referenceNotes = List.of();
     Path dir = java.nio.file.Files.createTempDirectory("dqn-bench-train");
-    try (Parts parts = new Parts(trial, from + steps);
+    // The reference runs its untimed steps first, then waits (blocked on its stdin) while ours run.
+    try (Venv.Server pytorch = reference ? startReference(trial, rom, device, threadCount,
+        segmentSteps * segments) : null;
+        Parts parts = new Parts(trial, from + steps, pytorch);
         Trainer trainer = new Trainer(trial, device, new LocalStorage(dir),
             false, new Probe(from, segmentSteps, segments, trial.learner().trainEveryAgentSteps(), parts))) {
       parts.timeUpdatesOn(trainer.policy().learner());
       trainer.run();
       results = parts.results;
+      if (pytorch != null) {
+        referenceNotes = pytorch.notes();
+      }
     } finally {
       deleteTree(dir);
     }
-    double ref = Double.NaN;
-    if (reference && !results.isEmpty()) { // after ours, with our learner and env closed
-      ProcessCounters before = ProcessCounters.now();
-      ref = runReference(trial, rom, device, threadCount, segmentSteps * results.size());
-      referenceSteal = ProcessCounters.now().since(before).hostStealShare();
-    }
-    report(results, trial.learner().trainEveryAgentSteps(), reference, ref);
+    report(results, trial.learner().trainEveryAgentSteps(), reference, referenceNotes);
     return 0;
   }
 
   /**
-   * Runs scripts/loop_reference.py with the trial's resolved settings and this run's learn-start, warm-up and
-   * timed step counts; keeps its {@code #} lines for the report and returns its agent steps/s (NaN when it could
-   * not run).
+   * Starts scripts/loop_reference.py in serve mode with the trial's resolved settings and this run's learn-start,
+   * warm-up and timed step counts; it returns once the reference has run the untimed steps.
    */
-  private double runReference(TrialConfig trial, Path rom, Device device, int threadCount, long timedSteps) {
+  private Venv.Server startReference(TrialConfig trial, Path rom, Device device, int threadCount,
+      long timedSteps) {
     var env = trial.env();
     var learner = trial.learner();
     var explore = trial.exploration();
-    String out = Venv.runScript("loop_reference.py",
+    return Venv.startScript("loop_reference.py", "--serve",
         "--rom", rom.toString(),
         "--noop-max", Integer.toString(env.noopMax()),
         "--frame-skip", Integer.toString(env.frameSkip()),
@@ -174,18 +173,10 @@ public final class TrainBench implements Callable<Integer> {
         "--threads", Integer.toString(threadCount),
         "--device", Device.Type.CPU.equals(device.getDeviceType()) ? "cpu" : "cuda:" + device.getDeviceId(),
         "--warm-up-steps", Long.toString(warmUpSteps),
-        "--steps", Long.toString(timedSteps));
-    for (String line : out.split("\n")) {
-      if (line.startsWith("#")) {
-        referenceNotes.add(line);
-      }
-    }
-    referenceTrainMs = out.contains("reference_train_step_ms=") ? Venv.figure(out, "reference_train_step_ms")
-        : Double.NaN;
-    return Venv.figure(out, "reference_agent_steps_per_s");
+        "--steps", Long.toString(timedSteps)); // sizes a replay capped to fit memory
   }
 
-  private void report(List<Segment> results, int every, boolean withReference, double ref) {
+  private void report(List<Segment> results, int every, boolean withReference, List<String> referenceNotes) {
     if (results.isEmpty()) {
       throw new IllegalStateException("the run ended before its first timed segment (did it reach "
           + "trainer.stop_mean10_above?); lower --learn-start or --warm-up-steps, or --set "
@@ -199,11 +190,13 @@ public final class TrainBench implements Callable<Integer> {
       System.out.printf(Locale.ROOT, "# segment %d: %.1f steps/s, bound %.1f (env %.3f, act %.3f, sample %.3f, "
               + "train %.2f ms, %.2f after env steps; greedy %.2f), efficiency %.3f, JIT %d ms, GC %d ms (%d "
               + "collections); per step %.1f page faults, %.1f context switches; %.2f cores busy; host steal %.1f%%; "
-              + "in the loop a step takes %.3f ms, an update adds %.2f%n", i + 1,
+              + "in the loop a step takes %.3f ms, an update adds %.2f%s%n", i + 1,
           achieved[i], bound[i], s.envMs, s.actMs, s.sampleMs, s.trainMs, s.trainAfterEnvMs, s.greedy,
           efficiency[i], s.jitMs, s.gcMs, s.gcCount, s.perStep(s.loop.faults()),
           s.perStep(s.loop.switches()), s.loopCores(), 100 * s.loop.hostStealShare(), s.plainStepMs,
-          s.updateInLoopMs());
+          s.updateInLoopMs(), withReference ? String.format(Locale.ROOT, "; then PyTorch %.1f steps/s (update "
+              + "%.2f ms, host steal %.1f%%): ours %.3fx", s.ref.stepsPerS(), s.ref.trainMs(),
+              100 * s.ref.hostStealShare(), achieved[i] / s.ref.stepsPerS()) : "");
     }
     referenceNotes.forEach(System.out::println);
     Figures f = new Figures(System.out);
@@ -235,11 +228,20 @@ public final class TrainBench implements Callable<Integer> {
     f.print("loop_cores_busy", Figures.median(results.stream().mapToDouble(Segment::loopCores).toArray()));
     double steal = Figures.median(results.stream().mapToDouble(s -> s.loop.hostStealShare()).toArray());
     f.print("host_steal_share", steal);
+    double ref = Double.NaN;
+    double speedup = Double.NaN;
+    double referenceSteal = 0;
     if (withReference) {
+      ref = Figures.median(results.stream().mapToDouble(s -> s.ref.stepsPerS()).toArray());
+      referenceSteal = Figures.median(results.stream().mapToDouble(s -> s.ref.hostStealShare()).toArray());
+      // the median of the pairs' ratios: each pair ran within seconds, so the host's drift cancels
+      speedup = Figures.median(java.util.stream.IntStream.range(0, results.size())
+          .mapToDouble(i -> achieved[i] / results.get(i).ref.stepsPerS()).toArray());
       f.print("reference_agent_steps_per_s", ref);
-      f.print("reference_train_step_ms", referenceTrainMs);
+      f.print("reference_train_step_ms", Figures.median(results.stream().mapToDouble(s -> s.ref.trainMs())
+          .toArray()));
       f.print("reference_host_steal_share", referenceSteal);
-      f.print("speedup", Figures.median(achieved) / ref);
+      f.print("speedup", speedup);
     }
     long timed = results.stream().mapToLong(s -> s.steps).sum();
     System.out.printf(Locale.ROOT, "%n%s: %d agent steps with learning in %d segments ran at %.0f steps/s (median); "
@@ -249,11 +251,11 @@ public final class TrainBench implements Callable<Integer> {
       System.out.println(Double.isNaN(ref)
           ? "PyTorch eager reference (scripts/loop_reference.py): not run, see its '# reference' line above."
           : String.format(Locale.ROOT, "PyTorch eager reference (scripts/loop_reference.py: gymnasium + ale-py, "
-              + "replay of stacked observations; same settings, %d learn-start, %d warm-up and %d timed agent steps): "
-              + "%.0f agent steps/s; ours is %.2fx.", learnStart, warmUpSteps, timed, ref,
-              Figures.median(achieved) / ref));
+              + "replay of stacked observations; same settings, %d learn-start, %d warm-up and %d timed agent steps, "
+              + "each segment right after ours): %.0f agent steps/s; ours is %.2fx (median of the segment pairs).",
+              learnStart, warmUpSteps, timed, ref, speedup));
     }
-    double worstSteal = Math.max(steal, withReference ? referenceSteal : 0);
+    double worstSteal = Math.max(steal, referenceSteal);
     if (worstSteal > STEAL_NOTICE) {
       System.out.printf(Locale.ROOT, "note: the hypervisor gave %.0f%% of this machine's CPU time to other guests "
           + "while %s ran (host steal): every part ran slower at random, so compare these figures only with a run "
@@ -262,10 +264,15 @@ public final class TrainBench implements Callable<Integer> {
     }
   }
 
-  /** One timed segment of the loop and the parts timed right after it. */
+  /** The reference's segment run right after one of ours: its agent steps/s, update and host steal share. */
+  private record ReferenceSegment(double stepsPerS, double trainMs, double hostStealShare) {
+    static final ReferenceSegment NONE = new ReferenceSegment(Double.NaN, Double.NaN, 0);
+  }
+
+  /** One timed segment of the loop, the parts timed right after it, then the reference's segment. */
   private record Segment(long steps, double loopMs, double greedy, long jitMs, long gcMs, long gcCount,
       ProcessCounters loop, double plainStepMs, double updateStepMs, double envMs, double actMs, double sampleMs, double trainMs, double trainAfterEnvMs,
-      ProcessCounters trainAlone) {
+      ProcessCounters trainAlone, ReferenceSegment ref) {
     double perStep(long count) {
       return count < 0 ? Double.NaN : (double) count / steps;
     }
@@ -390,7 +397,7 @@ public final class TrainBench implements Callable<Integer> {
    * The loop's parts, alone: their own env and replay buffer (filled as the run's would be), and the trainer's own
    * learner, updated on this replay's batches. A second learner would not be what a training runs: in long
    * {@code pong-fast} benches its updates, interleaved with the trainer's, made both page-fault about 2,300 times
-   * per update (docs/benchmarks.md).
+   * per update (docs/benchmarks.md). After the parts, the reference (if any) runs its segment of the same length.
    */
   private static final class Parts implements AutoCloseable {
     private static final int ENV_STEPS = 500;
@@ -403,9 +410,11 @@ public final class TrainBench implements Callable<Integer> {
     private final Batch batch;
     private final byte[] obs;
     private final Rng rng = new Rng(3);
+    private final Venv.Server reference;
     private DqnLearner learner;
 
-    Parts(TrialConfig trial, long fill) {
+    Parts(TrialConfig trial, long fill, Venv.Server reference) {
+      this.reference = reference;
       trainEvery = trial.learner().trainEveryAgentSteps();
       env = Envs.make(trial.env(), 7, true);
       obs = env.reset().clone();
@@ -464,8 +473,15 @@ public final class TrainBench implements Callable<Integer> {
         learner.update(batch);
         afterEnvNanos += System.nanoTime() - t;
       }
+      ReferenceSegment ref = ReferenceSegment.NONE;
+      if (reference != null) {
+        ProcessCounters start = ProcessCounters.now();
+        double stepsPerS = reference.ask("run " + steps, "agent_steps_per_s");
+        ref = new ReferenceSegment(stepsPerS, reference.ask("update 0", "train_step_ms"),
+            ProcessCounters.now().since(start).hostStealShare());
+      }
       results.add(new Segment(steps, loopMs, greedy, jitMs, gcMs, gcCount, loop, plainStepMs, updateStepMs, envMs,
-          actMs, sampleMs, trainMs, afterEnvNanos / 1e6 / AFTER_ENV_REPEATS, trainAlone));
+          actMs, sampleMs, trainMs, afterEnvNanos / 1e6 / AFTER_ENV_REPEATS, trainAlone, ref));
     }
 
     @Override
