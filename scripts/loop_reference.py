@@ -177,7 +177,7 @@ def main() -> None:
     p.add_argument("--steps", type=int, default=3000, help="timed agent steps")
     p.add_argument("--serve", action="store_true",
                    help="after the untimed steps print 'ready', then answer stdin lines 'run N' (time N more agent "
-                        "steps: agent_steps_per_s=) and 'update 0' (their updates: train_step_ms=)")
+                        "steps: agent_steps_per_s=) and 'update' (their updates: train_step_ms=)")
     a = p.parse_args()
 
     out = sys.stdout
@@ -303,10 +303,10 @@ def main() -> None:
         print("ready", file=out, flush=True)
         last = (float("nan"), 0.0, 0)
         for line in sys.stdin:
-            what, n = line.split()
+            what, *n = line.split()
             if what == "run":
-                last = run(int(n))
-                print(f"agent_steps_per_s={int(n) / last[0]:.4f}", file=out, flush=True)
+                last = run(int(n[0]))
+                print(f"agent_steps_per_s={int(n[0]) / last[0]:.4f}", file=out, flush=True)
             else:  # "update": the updates of the last stretch
                 ms = 1000 * last[1] / last[2] if last[2] else float("nan")
                 print(f"train_step_ms={ms:.4f}", file=out, flush=True)
@@ -317,6 +317,7 @@ def main() -> None:
     print(f"reference_agent_steps_per_s={a.steps / seconds:.2f}")
     if timed_updates:
         print(f"reference_train_step_ms={1000 * update_seconds / timed_updates:.3f}")
+
 
 if __name__ == "__main__":
     main()

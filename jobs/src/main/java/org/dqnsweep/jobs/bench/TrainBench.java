@@ -477,7 +477,7 @@ public final class TrainBench implements Callable<Integer> {
       if (reference != null) {
         ProcessCounters start = ProcessCounters.now();
         double stepsPerS = reference.ask("run " + steps, "agent_steps_per_s");
-        ref = new ReferenceSegment(stepsPerS, reference.ask("update 0", "train_step_ms"),
+        ref = new ReferenceSegment(stepsPerS, reference.ask("update", "train_step_ms"),
             ProcessCounters.now().since(start).hostStealShare());
       }
       results.add(new Segment(steps, loopMs, greedy, jitMs, gcMs, gcCount, loop, plainStepMs, updateStepMs, envMs,
