@@ -48,7 +48,8 @@ def main() -> None:
     p.add_argument("--acts", type=int, default=1000)
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--serve", action="store_true",
-                   help="after warm-up print 'ready', then answer stdin lines 'train N' / 'act N' with timings")
+                   help="after warm-up print 'ready', then answer stdin lines 'train N' / 'act N' with timings"
+                        " and 'profile N TRACE' with a profiled series' wall time")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
@@ -97,7 +98,13 @@ def main() -> None:
     # Serve mode: the caller alternates its own timing with ours, round by round, in one warm process.
     print("ready", flush=True)
     for line in sys.stdin:
-        what, n = line.split()
+        what, n, *path = line.split(maxsplit=2)
+        if what == "profile":  # 'profile N TRACE': N train steps under the profiler, Chrome trace to TRACE
+            with torch.autograd.profiler.profile() as prof:
+                wall_ms = time_train(int(n)) * int(n)
+            prof.export_chrome_trace(path[0].strip())
+            print(f"profile_wall_ms={wall_ms:.3f}", flush=True)
+            continue
         value = time_train(int(n)) if what == "train" else time_act(int(n))
         print(f"{what}_{'step_' if what == 'train' else ''}ms={value:.4f}", flush=True)
 

@@ -3,9 +3,12 @@ package org.dqnsweep.jobs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The benchmark commands print their figures as parseable name=value lines (tiny sizes: not a speed test). */
 class BenchCommandTest {
@@ -59,6 +62,21 @@ class BenchCommandTest {
     assertTrue(f.get("train_step_ms") > f.get("act_ms"), f.toString());
     assertTrue(f.get("rss_mb_after_1k_updates") > 0);
     assertTrue(f.get("rss_mb_after_1005_updates") > 0);
+  }
+
+  @Test
+  void learnerBenchProfilesUpdatesAndKeepsItsTrace(@TempDir Path dir) throws Exception {
+    Path out = dir.resolve("profile");
+    Map<String, Double> f = figures("bench", "learner", "--steps", "3", "--acts", "5", "--rounds", "1", "--threads",
+        "1", "--batch", "2", "--stack", "1", "--jit-quiet-s", "0", "--profile", out.toString());
+    assertTrue(Files.size(out.resolve("ours.json")) > 0);
+    assertTrue(f.get("profile_ops_us") > 0, f.toString());
+    assertEquals(f.get("profile_update_us"), f.get("profile_ops_us") + f.get("profile_outside_ops_us"),
+        0.01 * f.get("profile_update_us"));
+    // a second run into the same folder would overwrite the trace: refused before any work
+    CliRunner.Run again = CliRunner.run("bench", "learner", "--profile", out.toString());
+    assertEquals(2, again.code());
+    assertTrue(again.err().contains("error: --profile"), again.err());
   }
 
   @Test

@@ -1,6 +1,8 @@
 package org.dqnsweep.jobs.bench;
 
 import ai.djl.Device;
+import ai.djl.pytorch.jni.JniUtils;
+import java.io.IOException;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -8,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.dqnsweep.config.ConfigException;
 import org.dqnsweep.config.Configs;
 import org.dqnsweep.config.DeviceSetting;
 import org.dqnsweep.config.LearnerConfig;
@@ -30,6 +33,8 @@ import picocli.CommandLine.Option;
     description = "Time a DQN train step and an act on the Nature CNN; --reference compares with PyTorch eager.")
 public final class LearnerBench implements Callable<Integer> {
   private static final int MAX_WARM_UP_SECONDS = 120;
+  private static final String OURS_TRACE = "ours.json";
+  private static final String REFERENCE_TRACE = "reference.json";
 
   @Option(names = "--batch", defaultValue = "32", description = "Batch size (default: ${DEFAULT-VALUE}).")
   int batchSize;
@@ -59,6 +64,9 @@ public final class LearnerBench implements Callable<Integer> {
   @Option(names = "--reference", description = "Also time the same step in PyTorch eager (installs torch 2.7.1 into .venv on first use, about 3 GB).")
   boolean reference;
 
+  @Option(names = "--profile", paramLabel = "DIR", description = "Also profile --steps more updates with PyTorch's profiler (and the reference's, with --reference): prints each op's time per update and the time outside all ops, and keeps the Chrome traces in DIR (ours.json, reference.json).")
+  Path profile;
+
   @Option(names = "--memory-updates", defaultValue = "0", description = "Also run this many updates and print RSS after 1,000 and at the end (e.g. 20000).")
   int memoryUpdates;
 
@@ -77,6 +85,15 @@ public final class LearnerBench implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (profile != null) {
+      for (String trace : List.of(OURS_TRACE, REFERENCE_TRACE)) {
+        if (Files.exists(profile.resolve(trace))) {
+          throw new ConfigException("--profile", profile.resolve(trace) + " exists; give a new or empty folder "
+              + "(nothing is overwritten)");
+        }
+      }
+      Files.createDirectories(profile);
+    }
     int threadCount = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
     Torch.select(DeviceSetting.CPU, threadCount);
     LearnerConfig c = LearnerConfig.ORIGINAL_SCRIPT;
@@ -137,6 +154,9 @@ public final class LearnerBench implements Callable<Integer> {
               compiled);
         }
       }
+      if (profile != null) {
+        profileUpdates(learner, batch, pytorch, f);
+      }
       f.print("train_step_ms", Figures.median(train));
       f.print("act_ms", Figures.median(act));
       if (reference) {
@@ -167,6 +187,48 @@ public final class LearnerBench implements Callable<Integer> {
         + " an act %.3f ms.%n", network == NetworkConfig.Type.NATURE_CNN ? "Nature CNN" : "NIPS CNN", batchSize, stack,
         threadCount, trainMs, actMs);
     return 0;
+  }
+
+  /**
+   * Profiles {@code --steps} updates of ours, then of the reference, and prints where each spent its time per
+   * update: each op's self time, all ops together, and the time outside every op (Java and JNI for us, Python for
+   * the reference; our Adam runs there, in Java, while the reference's Adam is a series of ops).
+   */
+  private void profileUpdates(DqnLearner learner, Batch batch, Venv.Server pytorch, Figures f) throws IOException {
+    Path oursTrace = profile.resolve(OURS_TRACE);
+    JniUtils.startProfile(false, false, false);
+    long t0 = System.nanoTime();
+    for (int i = 0; i < steps; i++) {
+      learner.update(batch);
+    }
+    learner.drainTotals();
+    double wallMs = (System.nanoTime() - t0) / 1e6;
+    JniUtils.stopProfile(oursTrace.toString());
+    OpProfile ours = OpProfile.read(oursTrace, steps, wallMs);
+    OpProfile ref = null;
+    if (pytorch != null) {
+      Path refTrace = profile.resolve(REFERENCE_TRACE).toAbsolutePath();
+      ref = OpProfile.read(refTrace, steps, pytorch.ask("profile " + steps + " " + refTrace, "profile_wall_ms"));
+    }
+    System.out.printf(Locale.ROOT, "# profile of %d updates%s, us per update (PyTorch's profiler on; traces in %s):%n",
+        steps, ref == null ? "" : " each", profile);
+    String row = "#   %-34s %9.0f%s%n";
+    for (String op : OpProfile.topOps(ours, ref, 15)) {
+      System.out.printf(Locale.ROOT, row, op, ours.selfUs().getOrDefault(op, 0.0),
+          ref == null ? "" : String.format(Locale.ROOT, " %9.0f", ref.selfUs().getOrDefault(op, 0.0)));
+    }
+    System.out.printf(Locale.ROOT, row, "(all ops)", ours.opsUs(),
+        ref == null ? "" : String.format(Locale.ROOT, " %9.0f", ref.opsUs()));
+    System.out.printf(Locale.ROOT, row, "(outside ops)", ours.outsideOpsUs(),
+        ref == null ? "" : String.format(Locale.ROOT, " %9.0f", ref.outsideOpsUs()));
+    f.print("profile_update_us", ours.wallUs());
+    f.print("profile_ops_us", ours.opsUs());
+    f.print("profile_outside_ops_us", ours.outsideOpsUs());
+    if (ref != null) {
+      f.print("reference_profile_update_us", ref.wallUs());
+      f.print("reference_profile_ops_us", ref.opsUs());
+      f.print("reference_profile_outside_ops_us", ref.outsideOpsUs());
+    }
   }
 
   /**
