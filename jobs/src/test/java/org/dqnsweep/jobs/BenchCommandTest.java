@@ -77,6 +77,9 @@ class BenchCommandTest {
     CliRunner.Run again = CliRunner.run("bench", "learner", "--profile", out.toString());
     assertEquals(2, again.code());
     assertTrue(again.err().contains("error: --profile"), again.err());
+    CliRunner.Run onFile = CliRunner.run("bench", "learner", "--profile", out.resolve("ours.json").toString());
+    assertEquals(2, onFile.code());
+    assertTrue(onFile.err().contains("is a file"), onFile.err());
   }
 
   @Test

@@ -86,6 +86,9 @@ public final class LearnerBench implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (profile != null) {
+      if (Files.exists(profile) && !Files.isDirectory(profile)) {
+        throw new ConfigException("--profile", profile + " is a file; give a folder for the traces");
+      }
       for (String trace : List.of(OURS_TRACE, REFERENCE_TRACE)) {
         if (Files.exists(profile.resolve(trace))) {
           throw new ConfigException("--profile", profile.resolve(trace) + " exists; give a new or empty folder "
@@ -212,15 +215,11 @@ public final class LearnerBench implements Callable<Integer> {
     }
     System.out.printf(Locale.ROOT, "# profile of %d updates%s, us per update (PyTorch's profiler on; traces in %s):%n",
         steps, ref == null ? "" : " each", profile);
-    String row = "#   %-34s %9.0f%s%n";
     for (String op : OpProfile.topOps(ours, ref, 15)) {
-      System.out.printf(Locale.ROOT, row, op, ours.selfUs().getOrDefault(op, 0.0),
-          ref == null ? "" : String.format(Locale.ROOT, " %9.0f", ref.selfUs().getOrDefault(op, 0.0)));
+      printRow(op, ours.selfUs().getOrDefault(op, 0.0), ref == null ? null : ref.selfUs().getOrDefault(op, 0.0));
     }
-    System.out.printf(Locale.ROOT, row, "(all ops)", ours.opsUs(),
-        ref == null ? "" : String.format(Locale.ROOT, " %9.0f", ref.opsUs()));
-    System.out.printf(Locale.ROOT, row, "(outside ops)", ours.outsideOpsUs(),
-        ref == null ? "" : String.format(Locale.ROOT, " %9.0f", ref.outsideOpsUs()));
+    printRow("(all ops)", ours.opsUs(), ref == null ? null : ref.opsUs());
+    printRow("(outside ops)", ours.outsideOpsUs(), ref == null ? null : ref.outsideOpsUs());
     f.print("profile_update_us", ours.wallUs());
     f.print("profile_ops_us", ours.opsUs());
     f.print("profile_outside_ops_us", ours.outsideOpsUs());
@@ -229,6 +228,12 @@ public final class LearnerBench implements Callable<Integer> {
       f.print("reference_profile_ops_us", ref.opsUs());
       f.print("reference_profile_outside_ops_us", ref.outsideOpsUs());
     }
+  }
+
+  /** One row of the profile table: ours, then the reference's when there is one. */
+  private static void printRow(String label, double ours, Double reference) {
+    System.out.printf(Locale.ROOT, "#   %-34s %9.0f%s%n", label, ours,
+        reference == null ? "" : String.format(Locale.ROOT, " %9.0f", reference));
   }
 
   /**
