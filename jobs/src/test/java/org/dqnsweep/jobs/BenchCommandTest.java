@@ -1,6 +1,7 @@
 package org.dqnsweep.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -110,6 +111,20 @@ class BenchCommandTest {
     // the loop's own steps, split by whether an update ran between them: an update costs more than a CartPole step
     assertTrue(f.get("loop_update_ms") > f.get("loop_step_without_update_ms"), f.toString());
     assertTrue(f.get("loop_step_without_update_ms") > 0, f.toString());
+  }
+
+  @Test
+  void trainBenchWithAnUpdateEveryStepLeavesOutTheStepWithoutOne() {
+    String config = java.nio.file.Path.of(System.getProperty("dqn.home", "..")).resolve("conf/trials/cartpole.yaml")
+        .toString();
+    CliRunner.Run run = CliRunner.run("bench", "train", "--config", config, "--steps", "200", "--segments", "2",
+        "--learn-start", "100", "--warm-up-steps", "50", "--set", "learner.train_every_agent_steps=1");
+    assertEquals(0, run.code(), run.out() + run.err());
+    // no step of the loop runs without an update: nothing to print for one, rather than NaN
+    assertFalse(run.out().contains("NaN"), run.out());
+    Map<String, Double> f = figures(run);
+    assertFalse(f.containsKey("loop_step_without_update_ms"), f.toString());
+    assertTrue(f.get("loop_update_ms") > 0, f.toString());
   }
 
   @Test

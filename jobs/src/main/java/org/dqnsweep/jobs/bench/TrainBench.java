@@ -190,10 +190,11 @@ public final class TrainBench implements Callable<Integer> {
       System.out.printf(Locale.ROOT, "# segment %d: %.1f steps/s, bound %.1f (env %.3f, act %.3f, sample %.3f, "
               + "train %.2f ms, %.2f after env steps; greedy %.2f), efficiency %.3f, JIT %d ms, GC %d ms (%d "
               + "collections); per step %.1f page faults, %.1f context switches; %.2f cores busy; host steal %.1f%%; "
-              + "in the loop a step takes %.3f ms, an update adds %.2f%s%n", i + 1,
+              + "in the loop %san update adds %.2f ms%s%n", i + 1,
           achieved[i], bound[i], s.envMs, s.actMs, s.sampleMs, s.trainMs, s.trainAfterEnvMs, s.greedy,
           efficiency[i], s.jitMs, s.gcMs, s.gcCount, s.perStep(s.loop.faults()),
-          s.perStep(s.loop.switches()), s.loopCores(), 100 * s.loop.hostStealShare(), s.plainStepMs,
+          s.perStep(s.loop.switches()), s.loopCores(), 100 * s.loop.hostStealShare(),
+          Double.isNaN(s.plainStepMs) ? "" : String.format(Locale.ROOT, "a step takes %.3f ms, ", s.plainStepMs),
           s.updateInLoopMs(), withReference ? String.format(Locale.ROOT, "; then PyTorch %.1f steps/s (update "
               + "%.2f ms, host steal %.1f%%): ours %.3fx", s.ref.stepsPerS(), s.ref.trainMs(),
               100 * s.ref.hostStealShare(), achieved[i] / s.ref.stepsPerS()) : "");
@@ -211,8 +212,10 @@ public final class TrainBench implements Callable<Integer> {
     f.print("jit_ms_while_timed", results.stream().mapToLong(s -> s.jitMs).sum());
     f.print("gc_ms_while_timed", results.stream().mapToLong(s -> s.gcMs).sum());
     f.print("gc_count_while_timed", results.stream().mapToLong(s -> s.gcCount).sum());
-    f.print("loop_step_without_update_ms", Figures.median(results.stream().mapToDouble(s -> s.plainStepMs)
-        .toArray()));
+    double[] plainSteps = results.stream().mapToDouble(s -> s.plainStepMs).filter(ms -> !Double.isNaN(ms)).toArray();
+    if (plainSteps.length > 0) { // none where every agent step updates
+      f.print("loop_step_without_update_ms", Figures.median(plainSteps));
+    }
     f.print("loop_update_ms", Figures.median(results.stream().mapToDouble(Segment::updateInLoopMs).toArray()));
     f.print("train_step_after_env_ms", Figures.median(results.stream().mapToDouble(s -> s.trainAfterEnvMs).toArray()));
     f.print("loop_efficiency_after_env", Figures.median(results.stream()
