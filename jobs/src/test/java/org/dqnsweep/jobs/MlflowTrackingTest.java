@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -253,9 +254,11 @@ class MlflowTrackingTest {
       while (System.currentTimeMillis() < deadline && !trained(out, 1500)) {
         Thread.sleep(200);
       }
-      assertTrue(trained(out, 1500), "the trials started");
+      boolean started = trained(out, 1500);
       server.stop();
+      // the sweep ends before anything is asserted: a failure must not delete its folder under it
       CliRunner.Run r = sweep.get(5, TimeUnit.MINUTES);
+      assertTrue(started, "the trials started");
       assertEquals(0, r.code(), "an MLflow outage does not fail the sweep: " + r.out() + r.err());
       server.restart();
       Path root = sweepRoot(out);
@@ -299,7 +302,12 @@ class MlflowTrackingTest {
             return false;
           }
           for (Path p : reports) {
-            String json = Files.readString(p);
+            String json;
+            try {
+              json = Files.readString(p);
+            } catch (NoSuchFileException e) {
+              return false; // being replaced (delete, then rename): the next poll reads it
+            }
             long at = Long.parseLong(json.replaceAll(".*\"step\":(\\d+).*", "$1"));
             if (at < step) {
               return false;
