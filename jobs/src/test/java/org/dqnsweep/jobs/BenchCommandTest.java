@@ -85,11 +85,7 @@ class BenchCommandTest {
 
   @Test
   void trainBenchComparesTheLoopWithItsParts() {
-    String config = java.nio.file.Path.of(System.getProperty("dqn.home", "..")).resolve("conf/trials/cartpole.yaml")
-        .toString();
-    CliRunner.Run run = CliRunner.run("bench", "train", "--config", config, "--steps", "300", "--segments", "3",
-        "--learn-start", "100", "--warm-up-steps", "50", "--set", "learner.train_every_agent_steps=2");
-    assertEquals(0, run.code(), run.out() + run.err());
+    CliRunner.Run run = cartPoleTrainBench(300, 3, 2);
     // the figure is the median of the per-segment efficiencies, each segment paired with its own parts timing
     java.util.List<Double> perSegment = java.util.regex.Pattern.compile("efficiency ([0-9.]+),").matcher(run.out())
         .results().map(m -> Double.parseDouble(m.group(1))).sorted().toList();
@@ -115,16 +111,23 @@ class BenchCommandTest {
 
   @Test
   void trainBenchWithAnUpdateEveryStepLeavesOutTheStepWithoutOne() {
-    String config = java.nio.file.Path.of(System.getProperty("dqn.home", "..")).resolve("conf/trials/cartpole.yaml")
-        .toString();
-    CliRunner.Run run = CliRunner.run("bench", "train", "--config", config, "--steps", "200", "--segments", "2",
-        "--learn-start", "100", "--warm-up-steps", "50", "--set", "learner.train_every_agent_steps=1");
-    assertEquals(0, run.code(), run.out() + run.err());
+    CliRunner.Run run = cartPoleTrainBench(200, 2, 1);
     // no step of the loop runs without an update: nothing to print for one, rather than NaN
     assertFalse(run.out().contains("NaN"), run.out());
     Map<String, Double> f = figures(run);
     assertFalse(f.containsKey("loop_step_without_update_ms"), f.toString());
     assertTrue(f.get("loop_update_ms") > 0, f.toString());
+  }
+
+  /** {@code bench train} on the cartpole preset, short; asserts it exits 0. */
+  private static CliRunner.Run cartPoleTrainBench(int steps, int segments, int trainEvery) {
+    String config = java.nio.file.Path.of(System.getProperty("dqn.home", "..")).resolve("conf/trials/cartpole.yaml")
+        .toString();
+    CliRunner.Run run = CliRunner.run("bench", "train", "--config", config, "--steps", Integer.toString(steps),
+        "--segments", Integer.toString(segments), "--learn-start", "100", "--warm-up-steps", "50", "--set",
+        "learner.train_every_agent_steps=" + trainEvery);
+    assertEquals(0, run.code(), run.out() + run.err());
+    return run;
   }
 
   @Test
