@@ -1,5 +1,6 @@
 package org.dqnsweep.learn;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.djl.Device;
@@ -13,7 +14,9 @@ import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.initializer.Initializer;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -88,6 +91,71 @@ class AdamTest {
         for (int i = 0; i < start.length; i++) {
           assertEquals(want[i], got[i], 1e-5,
               (hostLoop ? "host loop" : "engine kernel") + ", " + clip + " clipping, element " + i);
+        }
+      }
+    }
+  }
+
+  /**
+   * The host loop's exact float arithmetic, one element at a time: a trial's seed repeats its curve only while
+   * these bits stay the same. Tensors of odd sizes, a small one after a large one, so that the scratch arrays the
+   * weights and gradients are copied through cannot mix them up.
+   */
+  @Test
+  void hostLoopKeepsTheTrialsFloatArithmeticBitForBit() {
+    int[] sizes = {37, 1001, 5};
+    for (String clip : new String[] {"none", "value"}) {
+      Random random = new Random(7);
+      try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+        List<Parameter> params = new ArrayList<>();
+        float[][] p = new float[sizes.length][];
+        for (int k = 0; k < sizes.length; k++) {
+          p[k] = new float[sizes[k]];
+          for (int i = 0; i < sizes[k]; i++) {
+            p[k][i] = (float) random.nextGaussian();
+          }
+          Parameter param = Parameter.builder().setName("p" + k).setType(Parameter.Type.WEIGHT)
+              .optInitializer(Initializer.ZEROS).build();
+          param.setShape(new Shape(sizes[k]));
+          param.initialize(m, DataType.FLOAT32);
+          param.getArray().set(p[k]);
+          params.add(param);
+        }
+        float lr = 3e-4f;
+        float eps = 1e-8f;
+        float limit = 0.02f;
+        Adam adam = new Adam(m, params, lr, eps,
+            org.dqnsweep.config.LearnerConfig.GradClip.valueOf(clip.toUpperCase(java.util.Locale.ROOT)), limit,
+            true);
+        float[][] mom1 = new float[sizes.length][];
+        float[][] mom2 = new float[sizes.length][];
+        for (int k = 0; k < sizes.length; k++) {
+          mom1[k] = new float[sizes[k]];
+          mom2[k] = new float[sizes[k]];
+        }
+        for (int t = 1; t <= 6; t++) {
+          NDArray[] grads = new NDArray[sizes.length];
+          float[][] g = new float[sizes.length][];
+          for (int k = 0; k < sizes.length; k++) {
+            g[k] = new float[sizes[k]];
+            for (int i = 0; i < sizes[k]; i++) {
+              g[k][i] = (float) (random.nextGaussian() * 0.01);
+            }
+            grads[k] = m.create(g[k]);
+          }
+          adam.step(params, grads);
+          float stepSize = (float) (lr / (1 - Math.pow(0.9f, t)));
+          float correction2Sqrt = (float) Math.sqrt(1 - Math.pow(0.999f, t));
+          for (int k = 0; k < sizes.length; k++) {
+            for (int i = 0; i < sizes[k]; i++) {
+              float gi = clip.equals("value") ? Math.max(-limit, Math.min(limit, g[k][i])) : g[k][i];
+              mom1[k][i] = mom1[k][i] + (1 - 0.9f) * (gi - mom1[k][i]);
+              mom2[k][i] = mom2[k][i] * 0.999f + (1 - 0.999f) * gi * gi;
+              p[k][i] -= stepSize * (mom1[k][i] / ((float) Math.sqrt(mom2[k][i]) / correction2Sqrt + eps));
+            }
+            assertArrayEquals(p[k], params.get(k).getArray().toFloatArray(),
+                clip + " clipping, tensor " + k + ", step " + t);
+          }
         }
       }
     }
