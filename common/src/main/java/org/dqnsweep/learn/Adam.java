@@ -139,7 +139,7 @@ final class Adam {
    * order are part of what a trial computes (a seed repeats its curve only while they stay the same), so AdamTest
    * pins them bit for bit.
    */
-  static void update(float[] p, float[] g, float[] m, float[] v, int n, float stepSize, float correction2Sqrt,
+  private static void update(float[] p, float[] g, float[] m, float[] v, int n, float stepSize, float correction2Sqrt,
       float eps) {
     for (int i = 0; i < n; i++) {
       float gi = g[i];
