@@ -15,12 +15,16 @@ import java.nio.file.Path;
  * not exist its counts are -1.
  */
 record ProcessCounters(long minorFaults, long majorFaults, long voluntarySwitches, long involuntarySwitches,
-    long cpuNanos, long hostStealTicks, long hostTicks) {
+    long cpuNanos, long wallNanos, long hostStealTicks, long hostTicks) {
   private static final Path SELF = Path.of("/proc/self");
   private static final Path STAT = Path.of("/proc/stat");
 
   static ProcessCounters now() {
-    long cpu = ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+    long begin = System.nanoTime();
+    // The JVM's process CPU time counts in clock ticks (10 ms here), too coarse for a segment of tens of
+    // milliseconds; each thread's schedstat counts nanoseconds (a thread that ends inside a window takes its time
+    // out of the sum, which no thread of a running loop does).
+    long ticked = ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
         ? os.getProcessCpuTime() : -1;
     long[] host = readHost();
     try {
@@ -29,9 +33,15 @@ record ProcessCounters(long minorFaults, long majorFaults, long voluntarySwitche
       String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
       long voluntary = 0;
       long involuntary = 0;
+      long cpu = 0;
+      int timed = 0;
       try (DirectoryStream<Path> tasks = Files.newDirectoryStream(SELF.resolve("task"))) {
         for (Path task : tasks) {
           try {
+            // schedstat: "time on the CPU (ns), time waiting to run (ns), timeslices"
+            String sched = Files.readString(task.resolve("schedstat"));
+            cpu += Long.parseLong(sched.substring(0, sched.indexOf(' ')));
+            timed++;
             for (String line : Files.readAllLines(task.resolve("status"))) {
               if (line.startsWith("voluntary_ctxt_switches:")) {
                 voluntary += Long.parseLong(line.substring(line.indexOf(':') + 1).strip());
@@ -44,11 +54,24 @@ record ProcessCounters(long minorFaults, long majorFaults, long voluntarySwitche
           }
         }
       }
-      return new ProcessCounters(Long.parseLong(f[7]), Long.parseLong(f[9]), voluntary, involuntary, cpu, host[0],
-          host[1]);
+      return new ProcessCounters(Long.parseLong(f[7]), Long.parseLong(f[9]), voluntary, involuntary,
+          timed > 0 ? cpu : ticked, middle(begin), host[0], host[1]);
     } catch (IOException | RuntimeException noProc) {
-      return new ProcessCounters(-1, -1, -1, -1, cpu, host[0], host[1]);
+      return new ProcessCounters(-1, -1, -1, -1, ticked, middle(begin), host[0], host[1]);
     }
+  }
+
+  /**
+   * The wall clock halfway through a reading: the threads' CPU times are read one after the other while it lasts
+   * (milliseconds with many threads), so CPU time over the wall time between two such points is the cores kept busy.
+   */
+  private static long middle(long begin) {
+    return begin + (System.nanoTime() - begin) / 2;
+  }
+
+  /** Cores kept busy between the two readings (CPU time of all threads over wall time; NaN when unknown). */
+  double coresBusy() {
+    return cpuNanos < 0 || wallNanos <= 0 ? Double.NaN : (double) cpuNanos / wallNanos;
   }
 
   /**
@@ -87,7 +110,7 @@ record ProcessCounters(long minorFaults, long majorFaults, long voluntarySwitche
   ProcessCounters since(ProcessCounters earlier) {
     return new ProcessCounters(diff(minorFaults, earlier.minorFaults), diff(majorFaults, earlier.majorFaults),
         diff(voluntarySwitches, earlier.voluntarySwitches), diff(involuntarySwitches, earlier.involuntarySwitches),
-        diff(cpuNanos, earlier.cpuNanos), diff(hostStealTicks, earlier.hostStealTicks),
+        diff(cpuNanos, earlier.cpuNanos), wallNanos - earlier.wallNanos, diff(hostStealTicks, earlier.hostStealTicks),
         diff(hostTicks, earlier.hostTicks));
   }
 

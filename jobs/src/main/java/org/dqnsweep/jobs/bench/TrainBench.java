@@ -282,7 +282,7 @@ public final class TrainBench implements Callable<Integer> {
 
     /** Cores kept busy by the process while the segment ran (CPU time over wall time). */
     double loopCores() {
-      return loop.cpuNanos() < 0 ? Double.NaN : loop.cpuNanos() / (loopMs * 1e6 * steps);
+      return loop.coresBusy();
     }
 
     /**
