@@ -193,7 +193,7 @@ public final class TrainBench implements Callable<Integer> {
               + "in the loop %san update adds %.2f ms%s%n", i + 1,
           achieved[i], bound[i], s.envMs, s.actMs, s.sampleMs, s.trainMs, s.trainAfterEnvMs, s.greedy,
           efficiency[i], s.jitMs, s.gcMs, s.gcCount, s.perStep(s.loop.faults()),
-          s.perStep(s.loop.switches()), s.loopCores(), 100 * s.loop.hostStealShare(),
+          s.perStep(s.loop.switches()), s.loop.coresBusy(), 100 * s.loop.hostStealShare(),
           Double.isNaN(s.plainStepMs) ? "" : String.format(Locale.ROOT, "a step takes %.3f ms, ", s.plainStepMs),
           s.updateInLoopMs(), withReference ? String.format(Locale.ROOT, "; then PyTorch %.1f steps/s (update "
               + "%.2f ms, host steal %.1f%%): ours %.3fx", s.ref.stepsPerS(), s.ref.trainMs(),
@@ -228,7 +228,7 @@ public final class TrainBench implements Callable<Integer> {
         .mapToDouble(s -> s.perStep(s.loop.switches())).toArray()));
     f.print("context_switches_per_update_alone", Figures.median(results.stream()
         .mapToDouble(s -> s.perUpdateAlone(s.trainAlone.switches())).toArray()));
-    f.print("loop_cores_busy", Figures.median(results.stream().mapToDouble(Segment::loopCores).toArray()));
+    f.print("loop_cores_busy", Figures.median(results.stream().mapToDouble(s -> s.loop.coresBusy()).toArray()));
     double steal = Figures.median(results.stream().mapToDouble(s -> s.loop.hostStealShare()).toArray());
     f.print("host_steal_share", steal);
     double ref = Double.NaN;
@@ -278,11 +278,6 @@ public final class TrainBench implements Callable<Integer> {
       ProcessCounters trainAlone, ReferenceSegment ref) {
     double perStep(long count) {
       return count < 0 ? Double.NaN : (double) count / steps;
-    }
-
-    /** Cores kept busy by the process while the segment ran (CPU time over wall time). */
-    double loopCores() {
-      return loop.coresBusy();
     }
 
     /**
