@@ -21,11 +21,6 @@ record ProcessCounters(long minorFaults, long majorFaults, long voluntarySwitche
 
   static ProcessCounters now() {
     long begin = System.nanoTime();
-    // The JVM's process CPU time counts in clock ticks (10 ms here), too coarse for a segment of tens of
-    // milliseconds; each thread's schedstat counts nanoseconds (a thread that ends inside a window takes its time
-    // out of the sum, which no thread of a running loop does).
-    long ticked = ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
-        ? os.getProcessCpuTime() : -1;
     long[] host = readHost();
     try {
       // /proc/self/stat: "pid (comm) state ..."; after the comm, minflt is field 10 and majflt field 12 of the line
@@ -55,10 +50,21 @@ record ProcessCounters(long minorFaults, long majorFaults, long voluntarySwitche
         }
       }
       return new ProcessCounters(Long.parseLong(f[7]), Long.parseLong(f[9]), voluntary, involuntary,
-          timed > 0 ? cpu : ticked, middle(begin), host[0], host[1]);
+          timed > 0 ? cpu : jvmCpuNanos(), middle(begin), host[0], host[1]);
     } catch (IOException | RuntimeException noProc) {
-      return new ProcessCounters(-1, -1, -1, -1, ticked, middle(begin), host[0], host[1]);
+      return new ProcessCounters(-1, -1, -1, -1, jvmCpuNanos(), middle(begin), host[0], host[1]);
     }
+  }
+
+  /**
+   * The process CPU time as the JVM reports it, where no thread's schedstat can be read: it counts clock ticks (10
+   * ms here), too coarse for a segment of tens of milliseconds, which is why each thread's schedstat (nanoseconds)
+   * comes first. (A thread that ends inside a window takes its time out of that sum; no thread of a running loop
+   * does.)
+   */
+  private static long jvmCpuNanos() {
+    return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+        ? os.getProcessCpuTime() : -1;
   }
 
   /**
