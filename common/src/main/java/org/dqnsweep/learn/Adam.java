@@ -12,6 +12,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.List;
@@ -23,21 +24,39 @@ import org.dqnsweep.util.FloatIo;
  * moments can be checkpointed and gradients clipped first: DJL's own optimizer keeps its state private.
  */
 final class Adam {
+  /** Where the update runs. */
+  enum Pass {
+    /** The engine's fused kernel (GPUs). */
+    ENGINE,
+    /** AdamKernel: native code on the tensors in place, on libtorch's OpenMP threads (CPU, Linux x86_64). */
+    NATIVE,
+    /** A Java loop over copies of the tensors (CPU, wherever the native pass is not built). */
+    JAVA;
+
+    /** The pass a learner on {@code device} uses. */
+    static Pass forDevice(Device device) {
+      if (!Device.Type.CPU.equals(device.getDeviceType())) {
+        return ENGINE;
+      }
+      return AdamKernel.unavailable().isEmpty() ? NATIVE : JAVA;
+    }
+  }
+
   private static final float BETA1 = 0.9f;
   private static final float BETA2 = 0.999f;
   private final float lr;
   private final float eps;
   private final GradClip clip;
   private final float clipValue;
-  private final boolean hostLoop;
-  // On the CPU the moments live on the Java heap, where the update loop runs vectorized (see hostStep)...
+  private final Pass pass;
+  // The Java pass keeps the moments on the Java heap, where its loop runs vectorized (see javaStep)...
   private final float[][] hostM;
   private final float[][] hostV;
-  private final float[] ps; // ... and each tensor's weights and gradient are copied through these
+  private final float[] ps; // ... and copies each tensor's weights and gradient through these.
   private final float[] gs;
-  // On a GPU they stay in device memory for the engine's kernel.
-  private final NDArray[] deviceM;
-  private final NDArray[] deviceV;
+  // The engine and native passes keep them in tensors of their own, next to the weights.
+  private final NDArray[] tensorM;
+  private final NDArray[] tensorV;
   private long t;
 
   /**
@@ -45,38 +64,45 @@ final class Adam {
    *     norm, as torch.nn.utils.clip_grad_norm_)
    */
   Adam(NDManager manager, List<Parameter> params, double lr, double eps, GradClip clip, double clipValue) {
-    this(manager, params, lr, eps, clip, clipValue, Device.Type.CPU.equals(manager.getDevice().getDeviceType()));
+    this(manager, params, lr, eps, clip, clipValue, Pass.forDevice(manager.getDevice()));
   }
 
-  /** @param hostLoop update in a Java loop over copies of the tensors (CPU only) instead of the engine's kernel */
   Adam(NDManager manager, List<Parameter> params, double lr, double eps, GradClip clip, double clipValue,
-      boolean hostLoop) {
+      Pass pass) {
+    if (pass == Pass.NATIVE && AdamKernel.unavailable().isPresent()) {
+      throw new IllegalStateException("native Adam pass unavailable: " + AdamKernel.unavailable().get());
+    }
     this.lr = (float) lr;
     this.eps = (float) eps;
     this.clip = clip;
     this.clipValue = (float) clipValue;
-    this.hostLoop = hostLoop;
+    this.pass = pass;
+    boolean onHeap = pass == Pass.JAVA;
     int n = params.size();
     int largest = 0;
     for (Parameter p : params) {
       largest = Math.max(largest, Math.toIntExact(p.getArray().size()));
     }
-    hostM = hostLoop ? new float[n][] : null;
-    hostV = hostLoop ? new float[n][] : null;
-    ps = hostLoop ? new float[largest] : null;
-    gs = hostLoop ? new float[largest] : null;
-    deviceM = hostLoop ? null : new NDArray[n];
-    deviceV = hostLoop ? null : new NDArray[n];
+    hostM = onHeap ? new float[n][] : null;
+    hostV = onHeap ? new float[n][] : null;
+    ps = onHeap ? new float[largest] : null;
+    gs = onHeap ? new float[largest] : null;
+    tensorM = onHeap ? null : new NDArray[n];
+    tensorV = onHeap ? null : new NDArray[n];
     for (int i = 0; i < n; i++) {
       Shape shape = params.get(i).getArray().getShape();
-      if (hostLoop) {
+      if (onHeap) {
         hostM[i] = new float[Math.toIntExact(shape.size())];
         hostV[i] = new float[Math.toIntExact(shape.size())];
       } else {
-        deviceM[i] = manager.zeros(shape);
-        deviceV[i] = manager.zeros(shape);
+        tensorM[i] = manager.zeros(shape);
+        tensorV[i] = manager.zeros(shape);
       }
     }
+  }
+
+  Pass pass() {
+    return pass;
   }
 
   /**
@@ -87,6 +113,8 @@ final class Adam {
     t++;
     double correction1 = 1 - Math.pow(BETA1, t);
     double correction2 = 1 - Math.pow(BETA2, t);
+    float stepSize = (float) (lr / correction1);
+    float correction2Sqrt = (float) Math.sqrt(correction2);
     // temporaries (clipping on a GPU) belong to this scope and are freed at its end
     try (NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
@@ -94,33 +122,33 @@ final class Adam {
       if (clip == GradClip.NORM) {
         double total = 0;
         for (NDArray g : grads) {
-          total += hostLoop ? sumOfSquares(view(g)) : g.square().sum().getFloat();
+          total += pass == Pass.ENGINE ? g.square().sum().getFloat() : sumOfSquares(view(g));
         }
         rescale = (float) Math.min(1, clipValue / (Math.sqrt(total) + 1e-6));
       }
       for (int i = 0; i < grads.length; i++) {
         NDArray p = params.get(i).getArray();
-        if (hostLoop) {
-          hostStep(view(p), view(grads[i]), hostM[i], hostV[i], rescale, correction1, correction2);
-        } else {
-          deviceStep(p, grads[i], deviceM[i], deviceV[i], rescale, correction1, correction2);
+        switch (pass) {
+          case ENGINE -> engineStep(p, grads[i], tensorM[i], tensorV[i], rescale, correction1, correction2);
+          case NATIVE -> AdamKernel.update(view(p), view(grads[i]), view(tensorM[i]), view(tensorV[i]),
+              Math.toIntExact(p.size()), stepSize, correction2Sqrt, eps, rescale,
+              clip == GradClip.VALUE ? clipValue : 0, JniUtils.getNumThreads());
+          case JAVA -> javaStep(view(p), view(grads[i]), hostM[i], hostV[i], rescale, stepSize, correction2Sqrt);
         }
       }
     }
   }
 
   /**
-   * On the CPU: one pass doing what PyTorch's Adam does in seven and DJL's kernel in eleven with five temporaries
-   * (whose fresh pages, faulted in on every step, cost more than the arithmetic). The JIT vectorizes a loop over
-   * Java arrays indexed alike, not one over native memory, so the weights and gradient are copied in whole and the
-   * weights copied back, which costs far less than the loop saves (docs/benchmarks.md, "The update, op by op").
-   * A second thread would not help: PyTorch's idle OpenMP worker spins on the other core after each parallel region.
+   * The Java pass: what PyTorch's Adam does in seven ops and DJL's kernel in eleven with five temporaries, in one
+   * loop. The JIT vectorizes a loop over Java arrays indexed alike, not one over native memory, so the weights and
+   * gradient are copied in whole and the weights copied back (docs/benchmarks.md, "The update, op by op").
    */
-  private void hostStep(FloatBuffer p, FloatBuffer g, float[] m, float[] v, float rescale, double correction1,
-      double correction2) {
+  private void javaStep(ByteBuffer p, ByteBuffer g, float[] m, float[] v, float rescale, float stepSize,
+      float correction2Sqrt) {
     int n = m.length;
-    p.get(0, ps, 0, n);
-    g.get(0, gs, 0, n);
+    p.asFloatBuffer().get(0, ps, 0, n);
+    g.asFloatBuffer().get(0, gs, 0, n);
     if (clip == GradClip.VALUE) {
       for (int i = 0; i < n; i++) {
         gs[i] = Math.max(-clipValue, Math.min(clipValue, gs[i] * rescale));
@@ -130,14 +158,14 @@ final class Adam {
         gs[i] *= rescale;
       }
     }
-    update(ps, gs, m, v, n, (float) (lr / correction1), (float) Math.sqrt(correction2), eps);
-    p.put(0, ps, 0, n);
+    update(ps, gs, m, v, n, stepSize, correction2Sqrt, eps);
+    p.asFloatBuffer().put(0, ps, 0, n);
   }
 
   /**
    * The arithmetic of one Adam step over the first {@code n} elements, in place. Its float operations and their
    * order are part of what a trial computes (a seed repeats its curve only while they stay the same), so AdamTest
-   * pins them bit for bit.
+   * pins them bit for bit, and the native pass (src/main/c/adam.c) repeats them.
    */
   private static void update(float[] p, float[] g, float[] m, float[] v, int n, float stepSize, float correction2Sqrt,
       float eps) {
@@ -155,7 +183,7 @@ final class Adam {
    * On a GPU: the engine's fused kernel (its clip only clamps the maximum, so value clipping happens first), with
    * PyTorch's eps placement: p -= (lr sqrt(bc2) / bc1) * m / (sqrt(v) + eps sqrt(bc2)).
    */
-  private void deviceStep(NDArray p, NDArray grad, NDArray m, NDArray v, float rescale, double correction1,
+  private void engineStep(NDArray p, NDArray grad, NDArray m, NDArray v, float rescale, double correction1,
       double correction2) {
     float stepSize = (float) (lr * Math.sqrt(correction2) / correction1);
     float epsHat = (float) (eps * Math.sqrt(correction2));
@@ -165,15 +193,16 @@ final class Adam {
   }
 
   /**
-   * A float view of a CPU tensor's own memory: writes go straight into the tensor. (DJL would hand back a copy
-   * for a non-contiguous tensor; parameters, their gradients, which follow the parameter's layout, and the
+   * A CPU tensor's own memory, in native byte order: writes go straight into the tensor. (DJL would hand back a
+   * copy for a non-contiguous tensor; parameters, their gradients, which follow the parameter's layout, and the
    * moments are all contiguous.)
    */
-  private static FloatBuffer view(NDArray a) {
-    return JniUtils.getByteBuffer((PtNDArray) a, true).order(ByteOrder.nativeOrder()).asFloatBuffer();
+  private static ByteBuffer view(NDArray a) {
+    return JniUtils.getByteBuffer((PtNDArray) a, true).order(ByteOrder.nativeOrder());
   }
 
-  private static double sumOfSquares(FloatBuffer g) {
+  private static double sumOfSquares(ByteBuffer bytes) {
+    FloatBuffer g = bytes.asFloatBuffer();
     double sum = 0;
     for (int i = 0; i < g.capacity(); i++) {
       sum += (double) g.get(i) * g.get(i);
@@ -187,28 +216,30 @@ final class Adam {
 
   void save(DataOutputStream out) throws IOException {
     out.writeLong(t);
-    int n = hostLoop ? hostM.length : deviceM.length;
+    boolean onHeap = pass == Pass.JAVA;
+    int n = onHeap ? hostM.length : tensorM.length;
     out.writeInt(n);
     for (int i = 0; i < n; i++) {
-      FloatIo.write(out, hostLoop ? hostM[i] : deviceM[i].toFloatArray());
-      FloatIo.write(out, hostLoop ? hostV[i] : deviceV[i].toFloatArray());
+      FloatIo.write(out, onHeap ? hostM[i] : tensorM[i].toFloatArray());
+      FloatIo.write(out, onHeap ? hostV[i] : tensorV[i].toFloatArray());
     }
   }
 
   void load(DataInputStream in) throws IOException {
     t = in.readLong();
     int n = in.readInt();
-    int want = hostLoop ? hostM.length : deviceM.length;
+    boolean onHeap = pass == Pass.JAVA;
+    int want = onHeap ? hostM.length : tensorM.length;
     if (n != want) {
       throw new IOException("saved optimizer has " + n + " moment pairs, the network needs " + want);
     }
     for (int i = 0; i < n; i++) {
-      if (hostLoop) {
+      if (onHeap) {
         hostM[i] = FloatIo.read(in, hostM[i].length, "Adam first moment " + i);
         hostV[i] = FloatIo.read(in, hostV[i].length, "Adam second moment " + i);
       } else {
-        deviceM[i].set(FloatIo.read(in, deviceM[i].size(), "Adam first moment " + i));
-        deviceV[i].set(FloatIo.read(in, deviceV[i].size(), "Adam second moment " + i));
+        tensorM[i].set(FloatIo.read(in, tensorM[i].size(), "Adam first moment " + i));
+        tensorV[i].set(FloatIo.read(in, tensorV[i].size(), "Adam second moment " + i));
       }
     }
   }

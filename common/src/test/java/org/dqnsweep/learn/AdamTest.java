@@ -2,6 +2,7 @@ package org.dqnsweep.learn;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
@@ -16,17 +17,31 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.initializer.Initializer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * Adam, both the CPU host loop and the engine kernel used on GPUs, against PyTorch's update written out by hand
- * in doubles.
+ * Adam's three passes (native and Java on the CPU, the engine kernel used on GPUs) against PyTorch's update written
+ * out by hand in doubles, and the CPU passes against the trial's float arithmetic bit for bit.
  */
 class AdamTest {
 
+  /** The passes this machine can run: all three where the native one is built. */
+  private static List<Adam.Pass> passes() {
+    return AdamKernel.unavailable().isEmpty() ? List.of(Adam.Pass.values())
+        : List.of(Adam.Pass.JAVA, Adam.Pass.ENGINE);
+  }
+
+  @Test
+  void cpuLearnersUseTheNativePassWhereItIsBuilt() {
+    assumeTrue(AdamKernel.builtForThisPlatform(), "the native pass is built for Linux x86_64 only");
+    assertEquals(Optional.empty(), AdamKernel.unavailable());
+    assertEquals(Adam.Pass.NATIVE, Adam.Pass.forDevice(Device.cpu()));
+  }
+
   /** Minimizes sum(c * p^2) for a few steps and returns the parameter values. */
-  private static float[] run(boolean hostLoop, String clip, double clipValue, float[] start, float c,
+  private static float[] run(Adam.Pass pass, String clip, double clipValue, float[] start, float c,
       int steps) {
     try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
       Parameter p = Parameter.builder().setName("p").setType(Parameter.Type.WEIGHT)
@@ -36,7 +51,7 @@ class AdamTest {
       p.getArray().set(start);
       Adam adam = new Adam(m, List.of(p), 0.1, 1e-3,
           org.dqnsweep.config.LearnerConfig.GradClip.valueOf(clip.toUpperCase(java.util.Locale.ROOT)), clipValue,
-          hostLoop);
+          pass);
       for (int s = 0; s < steps; s++) {
         try (GradientCollector g = Engine.getInstance().newGradientCollector()) {
           NDArray loss = p.getArray().square().mul(c).sum();
@@ -84,78 +99,88 @@ class AdamTest {
   @Test
   void matchesPyTorchAdamWithAndWithoutClipping() {
     float[] start = {1.5f, -0.02f, -3f, 0.0005f}; // gradients 6, -0.08, -12, 0.002: clipping bites both ways
-    for (boolean hostLoop : new boolean[] {true, false}) {
+    for (Adam.Pass pass : passes()) {
       for (String clip : new String[] {"none", "value", "norm"}) {
-        float[] got = run(hostLoop, clip, 0.5, start, 2f, 7);
+        float[] got = run(pass, clip, 0.5, start, 2f, 7);
         double[] want = expected(clip, 0.5, start, 2f, 7);
         for (int i = 0; i < start.length; i++) {
           assertEquals(want[i], got[i], 1e-5,
-              (hostLoop ? "host loop" : "engine kernel") + ", " + clip + " clipping, element " + i);
+              pass + " pass, " + clip + " clipping, element " + i);
         }
       }
     }
   }
 
   /**
-   * The host loop's exact float arithmetic, one element at a time: a trial's seed repeats its curve only while
+   * The CPU passes' exact float arithmetic, one element at a time: a trial's seed repeats its curve only while
    * these bits stay the same. Tensors of odd sizes, a small one after a large one, so that the scratch arrays the
-   * weights and gradients are copied through cannot mix them up.
+   * Java pass copies through cannot mix them up; the large one is past the size from which the native pass splits
+   * a tensor over two threads.
    */
   @Test
-  void hostLoopKeepsTheTrialsFloatArithmeticBitForBit() {
-    int[] sizes = {37, 1001, 5};
-    for (String clip : new String[] {"none", "value"}) {
-      Random random = new Random(7);
-      try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
-        List<Parameter> params = new ArrayList<>();
-        float[][] p = new float[sizes.length][];
+  void cpuPassesKeepTheTrialsFloatArithmeticBitForBit() {
+    JniUtils.setNumThreads(2);
+    int[] sizes = {37, 100_003, 5};
+    for (Adam.Pass pass : passes()) {
+      if (pass != Adam.Pass.ENGINE) {
+        for (String clip : new String[] {"none", "value"}) {
+          checkBitForBit(pass, clip, sizes);
+        }
+      }
+    }
+  }
+
+  private static void checkBitForBit(Adam.Pass pass, String clip, int[] sizes) {
+    Random random = new Random(7);
+    try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+      List<Parameter> params = new ArrayList<>();
+      float[][] p = new float[sizes.length][];
+      for (int k = 0; k < sizes.length; k++) {
+        p[k] = new float[sizes[k]];
+        for (int i = 0; i < sizes[k]; i++) {
+          p[k][i] = (float) random.nextGaussian();
+        }
+        Parameter param = Parameter.builder().setName("p" + k).setType(Parameter.Type.WEIGHT)
+            .optInitializer(Initializer.ZEROS).build();
+        param.setShape(new Shape(sizes[k]));
+        param.initialize(m, DataType.FLOAT32);
+        param.getArray().set(p[k]);
+        params.add(param);
+      }
+      float lr = 3e-4f;
+      float eps = 1e-8f;
+      float limit = 0.02f;
+      Adam adam = new Adam(m, params, lr, eps,
+          org.dqnsweep.config.LearnerConfig.GradClip.valueOf(clip.toUpperCase(java.util.Locale.ROOT)), limit,
+          pass);
+      float[][] mom1 = new float[sizes.length][];
+      float[][] mom2 = new float[sizes.length][];
+      for (int k = 0; k < sizes.length; k++) {
+        mom1[k] = new float[sizes[k]];
+        mom2[k] = new float[sizes[k]];
+      }
+      for (int t = 1; t <= 6; t++) {
+        NDArray[] grads = new NDArray[sizes.length];
+        float[][] g = new float[sizes.length][];
         for (int k = 0; k < sizes.length; k++) {
-          p[k] = new float[sizes[k]];
+          g[k] = new float[sizes[k]];
           for (int i = 0; i < sizes[k]; i++) {
-            p[k][i] = (float) random.nextGaussian();
+            g[k][i] = (float) (random.nextGaussian() * 0.01);
           }
-          Parameter param = Parameter.builder().setName("p" + k).setType(Parameter.Type.WEIGHT)
-              .optInitializer(Initializer.ZEROS).build();
-          param.setShape(new Shape(sizes[k]));
-          param.initialize(m, DataType.FLOAT32);
-          param.getArray().set(p[k]);
-          params.add(param);
+          grads[k] = m.create(g[k]);
         }
-        float lr = 3e-4f;
-        float eps = 1e-8f;
-        float limit = 0.02f;
-        Adam adam = new Adam(m, params, lr, eps,
-            org.dqnsweep.config.LearnerConfig.GradClip.valueOf(clip.toUpperCase(java.util.Locale.ROOT)), limit,
-            true);
-        float[][] mom1 = new float[sizes.length][];
-        float[][] mom2 = new float[sizes.length][];
+        adam.step(params, grads);
+        float stepSize = (float) (lr / (1 - Math.pow(0.9f, t)));
+        float correction2Sqrt = (float) Math.sqrt(1 - Math.pow(0.999f, t));
         for (int k = 0; k < sizes.length; k++) {
-          mom1[k] = new float[sizes[k]];
-          mom2[k] = new float[sizes[k]];
-        }
-        for (int t = 1; t <= 6; t++) {
-          NDArray[] grads = new NDArray[sizes.length];
-          float[][] g = new float[sizes.length][];
-          for (int k = 0; k < sizes.length; k++) {
-            g[k] = new float[sizes[k]];
-            for (int i = 0; i < sizes[k]; i++) {
-              g[k][i] = (float) (random.nextGaussian() * 0.01);
-            }
-            grads[k] = m.create(g[k]);
+          for (int i = 0; i < sizes[k]; i++) {
+            float gi = clip.equals("value") ? Math.max(-limit, Math.min(limit, g[k][i])) : g[k][i];
+            mom1[k][i] = mom1[k][i] + (1 - 0.9f) * (gi - mom1[k][i]);
+            mom2[k][i] = mom2[k][i] * 0.999f + (1 - 0.999f) * gi * gi;
+            p[k][i] -= stepSize * (mom1[k][i] / ((float) Math.sqrt(mom2[k][i]) / correction2Sqrt + eps));
           }
-          adam.step(params, grads);
-          float stepSize = (float) (lr / (1 - Math.pow(0.9f, t)));
-          float correction2Sqrt = (float) Math.sqrt(1 - Math.pow(0.999f, t));
-          for (int k = 0; k < sizes.length; k++) {
-            for (int i = 0; i < sizes[k]; i++) {
-              float gi = clip.equals("value") ? Math.max(-limit, Math.min(limit, g[k][i])) : g[k][i];
-              mom1[k][i] = mom1[k][i] + (1 - 0.9f) * (gi - mom1[k][i]);
-              mom2[k][i] = mom2[k][i] * 0.999f + (1 - 0.999f) * gi * gi;
-              p[k][i] -= stepSize * (mom1[k][i] / ((float) Math.sqrt(mom2[k][i]) / correction2Sqrt + eps));
-            }
-            assertArrayEquals(p[k], params.get(k).getArray().toFloatArray(),
-                clip + " clipping, tensor " + k + ", step " + t);
-          }
+          assertArrayEquals(p[k], params.get(k).getArray().toFloatArray(),
+              pass + " pass, " + clip + " clipping, tensor " + k + ", step " + t);
         }
       }
     }
