@@ -101,10 +101,6 @@ final class Adam {
     }
   }
 
-  Pass pass() {
-    return pass;
-  }
-
   /**
    * Applies one update to the parameters, in place, from their gradients {@code grads} (same order), with
    * PyTorch's semantics: p -= lr / bc1 * m / (sqrt(v) / sqrt(bc2) + eps).

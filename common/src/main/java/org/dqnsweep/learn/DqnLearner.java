@@ -14,6 +14,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Optional;
 import org.dqnsweep.config.LearnerConfig;
 import org.dqnsweep.config.NetworkConfig;
 import org.dqnsweep.env.ObservationType;
@@ -49,6 +50,15 @@ public final class DqnLearner implements AutoCloseable {
    * A non-finite loss anywhere among them makes {@code loss} non-finite.
    */
   public record Totals(long updates, double loss, double qMean, double tdErrorMean) {}
+
+  /** A line to print when CPU updates on {@code device} run the slower Java Adam pass; empty otherwise. */
+  public static Optional<String> adamHint(Device device) {
+    if (Adam.Pass.forDevice(device) != Adam.Pass.JAVA) {
+      return Optional.empty();
+    }
+    return Optional.of("note: Adam runs as a Java loop on this machine (" + AdamKernel.unavailable().orElseThrow()
+        + "), so CPU train steps are slower than with the native pass (docs/design.md, \"Networks and optimizer\")");
+  }
 
   /**
    * @param observationShape one observation, e.g. [4, 84, 84]

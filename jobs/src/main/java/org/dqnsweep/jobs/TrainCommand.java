@@ -13,6 +13,7 @@ import org.dqnsweep.config.ConfigException;
 import org.dqnsweep.config.Configs;
 import org.dqnsweep.config.TrialConfig;
 import org.dqnsweep.config.Yaml;
+import org.dqnsweep.learn.DqnLearner;
 import org.dqnsweep.storage.LocalStorage;
 import org.dqnsweep.io.CsvMetrics;
 import org.dqnsweep.train.ConsoleProgress;
@@ -71,6 +72,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     Device device = Torch.select(trial.trainer().device(), trial.trainer().threads());
     Torch.mallocHint(device).ifPresent(System.out::println);
+    DqnLearner.adamHint(device).ifPresent(System.out::println);
     LocalStorage storage = new LocalStorage(output.resolve("checkpoints"));
     CsvMetrics metrics = new CsvMetrics(output, resume);
     ConsoleProgress progress = new ConsoleProgress(System.out, "", trial.trainer().maxAgentSteps(),

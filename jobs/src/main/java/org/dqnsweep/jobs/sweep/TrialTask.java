@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.Logger;
 import org.dqnsweep.config.TrialConfig;
 import org.dqnsweep.jobs.SparkConfs;
+import org.dqnsweep.learn.DqnLearner;
 import org.dqnsweep.storage.HadoopStorage;
 import org.dqnsweep.io.ParquetSink;
 import org.dqnsweep.track.MlflowAuth;
@@ -76,6 +77,7 @@ final class TrialTask implements Function<TrialJob, TrialOutcome> {
     LOG.info("trial {} attempt {}: {} with {} thread(s) ({})", trial.trialId(), attempt, device.device(),
         device.threads(), device.note());
     Torch.mallocHint(device.device()).ifPresent(LOG::warn);
+    DqnLearner.adamHint(device.device()).ifPresent(LOG::warn);
 
     HadoopStorage checkpoints = new HadoopStorage(new Path(new Path(root, CHECKPOINTS), trial.trialId()), conf);
     boolean resume = new Checkpoints(checkpoints, 1).latest().isPresent();
