@@ -44,26 +44,17 @@ static void update(const struct pass *a, long from, long to) {
   float *restrict v = a->v;
   const float step_size = a->step_size, correction2_sqrt = a->correction2_sqrt, eps = a->eps;
   const float rescale = a->rescale, clip = a->clip;
-  if (clip > 0) {
-    for (long i = from; i < to; i++) {
-      float gi = g[i] * rescale;
-      gi = gi > clip ? clip : gi; /* Java's Math.max(-clip, Math.min(clip, gi)), NaN kept */
+  for (long i = from; i < to; i++) {
+    float gi = g[i] * rescale;
+    if (clip > 0) { /* Java's Math.max(-clip, Math.min(clip, gi)), NaN kept; -O3 hoists the test out of the loop */
+      gi = gi > clip ? clip : gi;
       gi = gi < -clip ? -clip : gi;
-      float mi = m[i] + (1 - beta1) * (gi - m[i]);
-      float vi = v[i] * beta2 + (1 - beta2) * gi * gi;
-      m[i] = mi;
-      v[i] = vi;
-      p[i] -= step_size * (mi / (sqrtf(vi) / correction2_sqrt + eps));
     }
-  } else {
-    for (long i = from; i < to; i++) {
-      float gi = g[i] * rescale;
-      float mi = m[i] + (1 - beta1) * (gi - m[i]);
-      float vi = v[i] * beta2 + (1 - beta2) * gi * gi;
-      m[i] = mi;
-      v[i] = vi;
-      p[i] -= step_size * (mi / (sqrtf(vi) / correction2_sqrt + eps));
-    }
+    float mi = m[i] + (1 - beta1) * (gi - m[i]);
+    float vi = v[i] * beta2 + (1 - beta2) * gi * gi;
+    m[i] = mi;
+    v[i] = vi;
+    p[i] -= step_size * (mi / (sqrtf(vi) / correction2_sqrt + eps));
   }
 }
 
