@@ -122,13 +122,14 @@ final class Adam {
         }
         rescale = (float) Math.min(1, clipValue / (Math.sqrt(total) + 1e-6));
       }
+      int threads = JniUtils.getNumThreads(); // libtorch's intra-op threads: the native pass runs on them
       for (int i = 0; i < grads.length; i++) {
         NDArray p = params.get(i).getArray();
         switch (pass) {
           case ENGINE -> engineStep(p, grads[i], tensorM[i], tensorV[i], rescale, correction1, correction2);
           case NATIVE -> AdamKernel.update(view(p), view(grads[i]), view(tensorM[i]), view(tensorV[i]),
               Math.toIntExact(p.size()), stepSize, correction2Sqrt, eps, rescale,
-              clip == GradClip.VALUE ? clipValue : 0, JniUtils.getNumThreads());
+              clip == GradClip.VALUE ? clipValue : 0, threads);
           case JAVA -> javaStep(view(p), view(grads[i]), hostM[i], hostV[i], rescale, stepSize, correction2Sqrt);
         }
       }
