@@ -17,7 +17,7 @@ import org.dqnsweep.util.Torch;
  */
 final class AdamKernel {
   /** Where Maven puts the library in the jar. */
-  static final String RESOURCE = "/org/dqnsweep/learn/linux-x86_64/libdqnadam.so";
+  private static final String RESOURCE = "/org/dqnsweep/learn/linux-x86_64/libdqnadam.so";
   private static final String UNAVAILABLE = load();
 
   private AdamKernel() {}
