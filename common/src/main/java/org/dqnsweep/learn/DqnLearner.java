@@ -13,7 +13,6 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.Optional;
 import org.dqnsweep.config.LearnerConfig;
 import org.dqnsweep.config.NetworkConfig;
@@ -21,6 +20,7 @@ import org.dqnsweep.env.ObservationType;
 import org.dqnsweep.nn.QNetwork;
 import org.dqnsweep.replay.Batch;
 import org.dqnsweep.util.Rng;
+import org.dqnsweep.util.Torch;
 
 /**
  * The DQN learner: an online and a target Q-network, the Bellman target, Huber or MSE loss, Adam. Every call runs
@@ -36,8 +36,7 @@ public final class DqnLearner implements AutoCloseable {
   private final DataType inputType;
   private final Shape batchShape;
   private final Shape singleShape;
-  private final ByteBuffer states;
-  private final ByteBuffer nextStates;
+  private final int batchBytes;
   private final ByteBuffer single;
   private ByteBuffer scoring; // grown on demand by the batch qValues
   private final long[] actions;
@@ -88,9 +87,8 @@ public final class DqnLearner implements AutoCloseable {
     }
     this.batchShape = new Shape(batch);
     this.singleShape = new Shape(one);
-    this.states = aligned(bytes * config.batchSize());
-    this.nextStates = aligned(bytes * config.batchSize());
-    this.single = aligned(bytes);
+    this.batchBytes = bytes * config.batchSize();
+    this.single = Torch.inputBuffer(bytes);
     this.actions = new long[config.batchSize()];
     this.sums = root.zeros(new Shape(3), DataType.FLOAT64);
   }
@@ -112,7 +110,7 @@ public final class DqnLearner implements AutoCloseable {
       throw new IllegalArgumentException(n + " observations need " + n * bytes + " bytes, got " + observations.length);
     }
     if (scoring == null || scoring.capacity() < n * bytes) {
-      scoring = aligned(n * bytes);
+      scoring = Torch.inputBuffer(n * bytes);
     }
     long[] dims = singleShape.getShape().clone();
     dims[0] = n;
@@ -133,12 +131,14 @@ public final class DqnLearner implements AutoCloseable {
    * concurrently.
    */
   public void update(Batch batch) {
-    if (batch.size != config.batchSize()) {
-      throw new IllegalArgumentException("batch of " + batch.size + ", learner built for " + config.batchSize());
+    if (batch.size != config.batchSize() || batch.states.capacity() != batchBytes) {
+      throw new IllegalArgumentException("batch of " + batch.size + " states of " + batch.stateBytes()
+          + " bytes, learner built for " + config.batchSize() + " of " + batchBytes / config.batchSize());
     }
     try (NDManager scope = root.newSubManager()) {
-      NDArray s = input(scope, states, batch.states, batchShape);
-      NDArray next = input(scope, nextStates, batch.nextStates, batchShape);
+      // The batch's buffers become the input tensors as they are (no copy).
+      NDArray s = scope.create(batch.states.clear(), batchShape, inputType);
+      NDArray next = scope.create(batch.nextStates.clear(), batchShape, inputType);
       for (int i = 0; i < actions.length; i++) {
         actions[i] = batch.actions[i];
       }
@@ -209,18 +209,6 @@ public final class DqnLearner implements AutoCloseable {
 
   public long updates() {
     return updates;
-  }
-
-  /**
-   * A direct buffer aligned like PyTorch's own allocations (64 bytes). Tensors made from it share its memory, and
-   * CPU kernels take alignment-dependent paths: with whatever address the JVM hands out, float32 inputs gave
-   * results that differed in the last bits between otherwise identical runs.
-   */
-  private static ByteBuffer aligned(int bytes) {
-    ByteBuffer raw = ByteBuffer.allocateDirect((bytes + 63) / 64 * 64 + 64); // room for both ends to align
-    ByteBuffer slice = raw.alignedSlice(64);
-    slice.limit(bytes);
-    return slice.slice().order(ByteOrder.nativeOrder());
   }
 
   /** {@code shape}'s worth of {@code data}, copied into a reusable direct buffer and handed to the engine. */

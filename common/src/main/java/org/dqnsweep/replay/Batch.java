@@ -1,15 +1,19 @@
 package org.dqnsweep.replay;
 
+import java.nio.ByteBuffer;
+import org.dqnsweep.util.Torch;
+
 /**
  * One sampled minibatch in contiguous arrays, reused across samples so sampling allocates nothing. States are
- * {@code [size, stack, frame...]} uint8 in row-major order, oldest frame first, ready to become one tensor.
+ * {@code [size, stack, frame...]} in row-major order, oldest frame first, in aligned direct buffers that the
+ * learner hands to the engine as they are: the replay stacks frames straight into tensor memory.
  */
 public final class Batch {
   public final int size;
   public final int stack;
   public final int frameSize;
-  public final byte[] states;
-  public final byte[] nextStates;
+  public final ByteBuffer states;
+  public final ByteBuffer nextStates;
   public final int[] actions;
   public final float[] rewards;
   /** 1 where the transition ended the learning episode (no bootstrap), else 0: multiplies the target directly. */
@@ -22,8 +26,8 @@ public final class Batch {
     this.size = size;
     this.stack = stack;
     this.frameSize = frameSize;
-    this.states = new byte[size * stack * frameSize];
-    this.nextStates = new byte[size * stack * frameSize];
+    this.states = Torch.inputBuffer(size * stack * frameSize);
+    this.nextStates = Torch.inputBuffer(size * stack * frameSize);
     this.actions = new int[size];
     this.rewards = new float[size];
     this.dones = new float[size];

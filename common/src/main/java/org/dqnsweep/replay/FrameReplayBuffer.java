@@ -190,10 +190,10 @@ public final class FrameReplayBuffer {
   }
 
   /** Copies the state ending at slot {@code i} (oldest frame first) into {@code dst} at {@code off}. */
-  public void stackInto(int i, byte[] dst, int off) {
+  public void stackInto(int i, ByteBuffer dst, int off) {
     int cur = i;
     for (int j = stack - 1; j >= 0; j--) {
-      System.arraycopy(segments[cur >>> SEGMENT_BITS], (cur & (SEGMENT - 1)) * frameSize, dst, off + j * frameSize, frameSize);
+      dst.put(off + j * frameSize, segments[cur >>> SEGMENT_BITS], (cur & (SEGMENT - 1)) * frameSize, frameSize);
       if (j > 0 && (flags[cur] & EPISODE_START) == 0) {
         cur = cur == 0 ? capacity - 1 : cur - 1;
       }
@@ -202,7 +202,7 @@ public final class FrameReplayBuffer {
 
   /** The newest stored state (the current observation), stacked into {@code dst} at {@code off}. */
   public void stackNewest(byte[] dst, int off) {
-    stackInto(newest(), dst, off);
+    stackInto(newest(), ByteBuffer.wrap(dst), off);
   }
 
   /**

@@ -2,6 +2,7 @@ package org.dqnsweep.learn;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
@@ -82,9 +83,9 @@ class DqnLearnerTest {
   private static Batch fixedBatch(int stack, int frameSize, long seed) {
     Batch b = new Batch(16, stack, frameSize);
     Rng rng = new Rng(seed);
-    for (int i = 0; i < b.states.length; i++) {
-      b.states[i] = (byte) rng.nextInt(256);
-      b.nextStates[i] = (byte) rng.nextInt(256);
+    for (int i = 0; i < b.states.capacity(); i++) {
+      b.states.put(i, (byte) rng.nextInt(256));
+      b.nextStates.put(i, (byte) rng.nextInt(256));
     }
     for (int i = 0; i < b.size; i++) {
       b.actions[i] = rng.nextInt(6);
@@ -108,6 +109,21 @@ class DqnLearnerTest {
         assertTrue(last < first * 0.5, loss + ": loss went from " + first + " to " + last);
         assertEquals(31, learner.updates());
       }
+    }
+  }
+
+  @Test
+  void batchesOfAnotherShapeAreRefusedBeforeTheEngineReadsThem() {
+    // the batch's buffers become the input tensors as they are, so their size must be exactly the learner's
+    try (DqnLearner learner = new DqnLearner(config("mse", false, "none"), NetworkConfig.NATURE,
+        new int[] {4, 84, 84}, ObservationType.UINT8, 6, Device.cpu(), 1)) {
+      IllegalArgumentException frame = assertThrows(IllegalArgumentException.class,
+          () -> learner.update(fixedBatch(4, 84 * 84 - 1, 1)));
+      assertTrue(frame.getMessage().contains("of 28220 bytes"), frame.getMessage());
+      assertThrows(IllegalArgumentException.class, () -> learner.update(fixedBatch(3, 84 * 84, 1)));
+      assertEquals(0, learner.updates());
+      learner.update(fixedBatch(4, 84 * 84, 1));
+      assertEquals(1, learner.updates());
     }
   }
 
@@ -139,11 +155,9 @@ class DqnLearnerTest {
 
   /** Random bytes are not sane floats: rewrite the states as small float32 values. */
   private static void floatify(Batch b) {
-    java.nio.ByteBuffer s = java.nio.ByteBuffer.wrap(b.states).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-    java.nio.ByteBuffer n = java.nio.ByteBuffer.wrap(b.nextStates).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-    for (int i = 0; i < b.states.length / 4; i++) {
-      s.putFloat(i * 4, (i % 7) * 0.1f);
-      n.putFloat(i * 4, (i % 5) * 0.1f);
+    for (int i = 0; i < b.states.capacity() / 4; i++) {
+      b.states.putFloat(i * 4, (i % 7) * 0.1f);
+      b.nextStates.putFloat(i * 4, (i % 5) * 0.1f);
     }
     for (int i = 0; i < b.size; i++) {
       b.actions[i] = b.actions[i] % 2;
@@ -167,7 +181,8 @@ class DqnLearnerTest {
       // identical next updates prove weights, target and Adam moments all came across
       assertEquals(step(a, b), step(c, b));
       assertEquals(step(a, b), step(c, b));
-      byte[] obs = java.util.Arrays.copyOf(b.states, 4 * 84 * 84);
+      byte[] obs = new byte[4 * 84 * 84];
+      b.states.get(0, obs);
       assertArrayEquals(a.qValues(obs), c.qValues(obs));
     }
   }

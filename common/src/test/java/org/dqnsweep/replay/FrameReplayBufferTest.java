@@ -11,6 +11,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import org.dqnsweep.util.Rng;
 import org.junit.jupiter.api.Test;
 
@@ -37,16 +38,16 @@ class FrameReplayBufferTest {
     long[] step = {0};
     episode(r, 1, 5, true, step);
     episode(r, 2, 5, true, step);
-    byte[] state = new byte[4 * FRAME];
+    ByteBuffer state = ByteBuffer.allocate(4 * FRAME);
     // slot 6 is episode 2's first frame: all four positions show (2,0)
     r.stackInto(6, state, 0);
-    assertArrayEquals(new byte[] {2, 0, 2, 0, 2, 0, 2, 0}, state);
+    assertArrayEquals(new byte[] {2, 0, 2, 0, 2, 0, 2, 0}, state.array());
     // slot 8 is (2,2): (2,0) (2,0) (2,1) (2,2)
     r.stackInto(8, state, 0);
-    assertArrayEquals(new byte[] {2, 0, 2, 0, 2, 1, 2, 2}, state);
+    assertArrayEquals(new byte[] {2, 0, 2, 0, 2, 1, 2, 2}, state.array());
     // slot 10 is (2,4): four real frames
     r.stackInto(10, state, 0);
-    assertArrayEquals(new byte[] {2, 1, 2, 2, 2, 3, 2, 4}, state);
+    assertArrayEquals(new byte[] {2, 1, 2, 2, 2, 3, 2, 4}, state.array());
   }
 
   @Test
@@ -62,14 +63,14 @@ class FrameReplayBufferTest {
       r.sample(rng, b);
       for (int i = 0; i < b.size; i++) {
         int o = i * 4 * FRAME;
-        int episode = b.states[o + 3 * FRAME];
-        int t = b.states[o + 3 * FRAME + 1];
+        int episode = b.states.get(o + 3 * FRAME);
+        int t = b.states.get(o + 3 * FRAME + 1);
         for (int k = 0; k < 4; k++) {
-          assertEquals(episode, b.states[o + k * FRAME], "state frame " + k + " from another episode");
-          assertEquals(episode, b.nextStates[o + k * FRAME], "next-state frame from another episode");
+          assertEquals(episode, b.states.get(o + k * FRAME), "state frame " + k + " from another episode");
+          assertEquals(episode, b.nextStates.get(o + k * FRAME), "next-state frame from another episode");
           int expectedT = Math.max(0, t - (3 - k));
-          assertEquals(expectedT, b.states[o + k * FRAME + 1], "frame order in the stack");
-          assertEquals(Math.max(0, t + 1 - (3 - k)), b.nextStates[o + k * FRAME + 1], "next state is one step on");
+          assertEquals(expectedT, b.states.get(o + k * FRAME + 1), "frame order in the stack");
+          assertEquals(Math.max(0, t + 1 - (3 - k)), b.nextStates.get(o + k * FRAME + 1), "next state is one step on");
         }
         assertEquals((t + 1) % 6, b.actions[i], "action of the transition");
       }
@@ -116,10 +117,10 @@ class FrameReplayBufferTest {
       r.sample(rng, b);
       for (int i = 0; i < b.size; i++) {
         int o = i * 4 * FRAME;
-        int t = b.states[o + 3 * FRAME + 1] & 0xFF;
+        int t = b.states.get(o + 3 * FRAME + 1) & 0xFF;
         assertTrue(t >= 127 && t <= 172, "sampled t=" + t);
         for (int k = 0; k < 4; k++) {
-          assertEquals((byte) (t - 3 + k), b.states[o + k * FRAME + 1], "stale or out-of-order frame");
+          assertEquals((byte) (t - 3 + k), b.states.get(o + k * FRAME + 1), "stale or out-of-order frame");
         }
       }
     }
@@ -139,7 +140,7 @@ class FrameReplayBufferTest {
       r.sample(rng, b);
       for (int i = 0; i < b.size; i++) {
         int newest = i * 2 * FRAME + FRAME; // frame (e, t) of episode e sits in slot 10 (e - 1) + t
-        counts[10 * (b.states[newest] - 1) + b.states[newest + 1]]++;
+        counts[10 * (b.states.get(newest) - 1) + b.states.get(newest + 1)]++;
         draws++;
       }
     }
@@ -172,9 +173,9 @@ class FrameReplayBufferTest {
     Batch b = new Batch(32, 4, FRAME);
     r.sample(new Rng(3), a);
     r.sample(new Rng(3), b);
-    assertArrayEquals(a.states, b.states);
+    assertEquals(a.states, b.states);
     r.sample(new Rng(4), b);
-    assertFalse(java.util.Arrays.equals(a.states, b.states));
+    assertFalse(a.states.equals(b.states));
   }
 
   @Test
@@ -194,8 +195,8 @@ class FrameReplayBufferTest {
     Batch b = new Batch(32, 4, FRAME);
     r.sample(new Rng(8), a);
     back.sample(new Rng(8), b);
-    assertArrayEquals(a.states, b.states);
-    assertArrayEquals(a.nextStates, b.nextStates);
+    assertEquals(a.states, b.states);
+    assertEquals(a.nextStates, b.nextStates);
     assertArrayEquals(a.actions, b.actions);
     assertArrayEquals(a.rewards, b.rewards);
     assertArrayEquals(a.dones, b.dones);
@@ -204,7 +205,7 @@ class FrameReplayBufferTest {
     episode(back, 20, 3, true, new long[] {100});
     r.sample(new Rng(9), a);
     back.sample(new Rng(9), b);
-    assertArrayEquals(a.states, b.states);
+    assertEquals(a.states, b.states);
   }
 
   @Test

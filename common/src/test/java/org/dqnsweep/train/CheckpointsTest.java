@@ -47,8 +47,8 @@ class CheckpointsTest {
     for (int seed = 1; seed <= 5; seed++) {
       a.sample(new Rng(seed), x);
       b.sample(new Rng(seed), y);
-      assertArrayEquals(x.states, y.states);
-      assertArrayEquals(x.nextStates, y.nextStates);
+      assertEquals(x.states, y.states);
+      assertEquals(x.nextStates, y.nextStates);
       assertArrayEquals(x.actions, y.actions);
       assertArrayEquals(x.rewards, y.rewards);
     }

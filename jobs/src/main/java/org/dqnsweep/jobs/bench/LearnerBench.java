@@ -104,9 +104,9 @@ public final class LearnerBench implements Callable<Integer> {
         c.gradClip(), c.gradClipValue(), batchSize, c.targetSyncEveryUpdates(), 1, batchSize);
     Batch batch = new Batch(batchSize, stack, 84 * 84);
     Rng rng = new Rng(1);
-    for (int i = 0; i < batch.states.length; i++) {
-      batch.states[i] = (byte) rng.nextInt(256);
-      batch.nextStates[i] = (byte) rng.nextInt(256);
+    for (int i = 0; i < batch.states.capacity(); i++) {
+      batch.states.put(i, (byte) rng.nextInt(256));
+      batch.nextStates.put(i, (byte) rng.nextInt(256));
     }
     for (int i = 0; i < batchSize; i++) {
       batch.actions[i] = rng.nextInt(6);
@@ -129,7 +129,8 @@ public final class LearnerBench implements Callable<Integer> {
             Configs.word(network), "--batch",
             Integer.toString(batchSize), "--stack", Integer.toString(stack), "--steps", Integer.toString(steps),
             "--threads", Integer.toString(threadCount)) : null) {
-      byte[] obs = java.util.Arrays.copyOf(batch.states, stack * 84 * 84);
+      byte[] obs = new byte[stack * 84 * 84];
+      batch.states.get(0, obs);
       warmUp(learner, batch, obs);
       CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
       for (int r = 0; r < rounds; r++) {
