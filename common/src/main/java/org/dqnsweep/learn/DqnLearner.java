@@ -136,7 +136,7 @@ public final class DqnLearner implements AutoCloseable {
           + " bytes, learner built for " + config.batchSize() + " of " + batchBytes / config.batchSize());
     }
     try (NDManager scope = root.newSubManager()) {
-      // The batch's buffers become the input tensors as they are (no copy).
+      // On the CPU the batch's buffers become the input tensors' memory (no copy); a GPU copies them over.
       NDArray s = scope.create(batch.states.clear(), batchShape, inputType);
       NDArray next = scope.create(batch.nextStates.clear(), batchShape, inputType);
       for (int i = 0; i < actions.length; i++) {

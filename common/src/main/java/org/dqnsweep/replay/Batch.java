@@ -6,7 +6,7 @@ import org.dqnsweep.util.Torch;
 /**
  * One sampled minibatch in contiguous arrays, reused across samples so sampling allocates nothing. States are
  * {@code [size, stack, frame...]} in row-major order, oldest frame first, in aligned direct buffers that the
- * learner hands to the engine as they are: the replay stacks frames straight into tensor memory.
+ * learner hands to the engine as they are: on the CPU the replay stacks frames straight into tensor memory.
  */
 public final class Batch {
   public final int size;
