@@ -40,6 +40,11 @@ final class Adam {
       }
       return AdamKernel.unavailable().isEmpty() ? NATIVE : JAVA;
     }
+
+    /** Whether this pass keeps the moments on the Java heap (the others keep them in tensors). */
+    boolean onHeap() {
+      return this == JAVA;
+    }
   }
 
   private static final float BETA1 = 0.9f;
@@ -77,7 +82,7 @@ final class Adam {
     this.clip = clip;
     this.clipValue = (float) clipValue;
     this.pass = pass;
-    boolean onHeap = pass == Pass.JAVA;
+    boolean onHeap = pass.onHeap();
     int n = params.size();
     int largest = 0;
     for (Parameter p : params) {
@@ -213,25 +218,23 @@ final class Adam {
 
   void save(DataOutputStream out) throws IOException {
     out.writeLong(t);
-    boolean onHeap = pass == Pass.JAVA;
-    int n = onHeap ? hostM.length : tensorM.length;
+    int n = pass.onHeap() ? hostM.length : tensorM.length;
     out.writeInt(n);
     for (int i = 0; i < n; i++) {
-      FloatIo.write(out, onHeap ? hostM[i] : tensorM[i].toFloatArray());
-      FloatIo.write(out, onHeap ? hostV[i] : tensorV[i].toFloatArray());
+      FloatIo.write(out, pass.onHeap() ? hostM[i] : tensorM[i].toFloatArray());
+      FloatIo.write(out, pass.onHeap() ? hostV[i] : tensorV[i].toFloatArray());
     }
   }
 
   void load(DataInputStream in) throws IOException {
     t = in.readLong();
     int n = in.readInt();
-    boolean onHeap = pass == Pass.JAVA;
-    int want = onHeap ? hostM.length : tensorM.length;
+    int want = pass.onHeap() ? hostM.length : tensorM.length;
     if (n != want) {
       throw new IOException("saved optimizer has " + n + " moment pairs, the network needs " + want);
     }
     for (int i = 0; i < n; i++) {
-      if (onHeap) {
+      if (pass.onHeap()) {
         hostM[i] = FloatIo.read(in, hostM[i].length, "Adam first moment " + i);
         hostV[i] = FloatIo.read(in, hostV[i].length, "Adam second moment " + i);
       } else {
