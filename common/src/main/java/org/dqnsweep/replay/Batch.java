@@ -16,7 +16,7 @@ public final class Batch {
   public final ByteBuffer nextStates;
   public final int[] actions;
   public final float[] rewards;
-  /** 1 where the transition ended the learning episode (no bootstrap), else 0: multiplies the target directly. */
+  /** 1 where the transition ended the learning episode (no bootstrap), else 0. */
   public final float[] dones;
 
   public Batch(int size, int stack, int frameSize) {

@@ -41,7 +41,7 @@ class DqnLearnerTest {
   void dqnTargetBootstrapsFromTheTargetNetworksMaxAndMasksDoneTransitions() {
     try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
       NDArray y = DqnLearner.bellmanTargets(m.create(NEXT_TARGET), null, m.create(new float[] {1, 0, -1}),
-          m.create(new float[] {0, 0, 1}), 0.9f);
+          m.create(discounts(new float[] {0, 0, 1}, 0.9f)));
       // 1 + 0.9*5, 0 + 0.9*2, -1 (done: no bootstrap)
       assertArrayEquals(new float[] {5.5f, 1.8f, -1f}, y.toFloatArray(), 1e-6f);
     }
@@ -51,10 +51,16 @@ class DqnLearnerTest {
   void doubleDqnTakesTheActionFromTheOnlineNetworkAndItsValueFromTheTarget() {
     try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
       NDArray y = DqnLearner.bellmanTargets(m.create(NEXT_TARGET), m.create(NEXT_ONLINE),
-          m.create(new float[] {1, 0, -1}), m.create(new float[] {0, 0, 0}), 0.5f);
+          m.create(new float[] {1, 0, -1}), m.create(discounts(new float[] {0, 0, 0}, 0.5f)));
       // online argmax: 0, 1, 1 -> target values 1, -1, 0.25
       assertArrayEquals(new float[] {1.5f, -0.5f, -0.875f}, y.toFloatArray(), 1e-6f);
     }
+  }
+
+  private static float[] discounts(float[] dones, float gamma) {
+    float[] out = new float[dones.length];
+    DqnLearner.discounts(dones, gamma, out);
+    return out;
   }
 
   @Test
