@@ -17,6 +17,7 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.List;
 import org.dqnsweep.config.LearnerConfig.GradClip;
+import org.dqnsweep.util.CpuKernels;
 import org.dqnsweep.util.FloatIo;
 
 /**
@@ -28,7 +29,7 @@ final class Adam {
   enum Pass {
     /** The engine's fused kernel (GPUs). */
     ENGINE,
-    /** AdamKernel: native code on the tensors in place, on libtorch's OpenMP threads (CPU, Linux x86_64). */
+    /** CpuKernels.adam: native code on the tensors in place, on libtorch's OpenMP threads (CPU, Linux x86_64). */
     NATIVE,
     /** A Java loop over copies of the tensors (CPU, wherever the native pass is not built). */
     JAVA;
@@ -38,7 +39,7 @@ final class Adam {
       if (!Device.Type.CPU.equals(device.getDeviceType())) {
         return ENGINE;
       }
-      return AdamKernel.unavailable().isEmpty() ? NATIVE : JAVA;
+      return CpuKernels.unavailable().isEmpty() ? NATIVE : JAVA;
     }
 
     /** Whether this pass keeps the moments on the Java heap (the others keep them in tensors). */
@@ -74,8 +75,8 @@ final class Adam {
 
   Adam(NDManager manager, List<Parameter> params, double lr, double eps, GradClip clip, double clipValue,
       Pass pass) {
-    if (pass == Pass.NATIVE && AdamKernel.unavailable().isPresent()) {
-      throw new IllegalStateException("native Adam pass unavailable: " + AdamKernel.unavailable().get());
+    if (pass == Pass.NATIVE && CpuKernels.unavailable().isPresent()) {
+      throw new IllegalStateException("native Adam pass unavailable: " + CpuKernels.unavailable().get());
     }
     this.lr = (float) lr;
     this.eps = (float) eps;
@@ -132,7 +133,7 @@ final class Adam {
         NDArray p = params.get(i).getArray();
         switch (pass) {
           case ENGINE -> engineStep(p, grads[i], tensorM[i], tensorV[i], rescale, correction1, correction2);
-          case NATIVE -> AdamKernel.update(view(p), view(grads[i]), view(tensorM[i]), view(tensorV[i]),
+          case NATIVE -> CpuKernels.adam(view(p), view(grads[i]), view(tensorM[i]), view(tensorV[i]),
               Math.toIntExact(p.size()), stepSize, correction2Sqrt, eps, rescale,
               clip == GradClip.VALUE ? clipValue : 0, threads);
           case JAVA -> javaStep(view(p), view(grads[i]), hostM[i], hostV[i], rescale, stepSize, correction2Sqrt);

@@ -19,6 +19,7 @@ import org.dqnsweep.config.NetworkConfig;
 import org.dqnsweep.env.ObservationType;
 import org.dqnsweep.nn.QNetwork;
 import org.dqnsweep.replay.Batch;
+import org.dqnsweep.util.CpuKernels;
 import org.dqnsweep.util.Rng;
 import org.dqnsweep.util.Torch;
 
@@ -56,7 +57,7 @@ public final class DqnLearner implements AutoCloseable {
     if (Adam.Pass.forDevice(device) != Adam.Pass.JAVA) {
       return Optional.empty();
     }
-    return Optional.of("note: Adam runs as a Java loop on this machine (" + AdamKernel.unavailable().orElseThrow()
+    return Optional.of("note: Adam runs as a Java loop on this machine (" + CpuKernels.unavailable().orElseThrow()
         + "), so CPU train steps are slower than with the native pass (docs/design.md, \"Networks and optimizer\")");
   }
 

@@ -28,6 +28,7 @@ import java.util.Map;
 import org.dqnsweep.config.Configs;
 import org.dqnsweep.config.NetworkConfig;
 import org.dqnsweep.env.ObservationType;
+import org.dqnsweep.util.CpuKernels;
 import org.dqnsweep.util.FloatIo;
 import org.dqnsweep.util.Rng;
 
@@ -74,7 +75,7 @@ public final class QNetwork {
       throw new IllegalArgumentException(Configs.word(config.type()) + " takes uint8 screens");
     }
     if (type == ObservationType.UINT8) {
-      net.addSingleton(x -> x.toType(DataType.FLOAT32, false).divi(255f), "scale_to_unit");
+      net.addSingleton(QNetwork::scaleToUnit, "scale_to_unit");
     }
     switch (config.type()) {
       case NATURE_CNN -> {
@@ -115,6 +116,20 @@ public final class QNetwork {
       net.add(stream(hidden, actions));
     }
     return net;
+  }
+
+  /**
+   * uint8 screens to float32 in [0, 1], x / 255: on the CPU one native pass on libtorch's threads
+   * ({@link CpuKernels#scaleToUnit}) where the engine makes two (a cast, then a division), with the same bits.
+   */
+  static NDArray scaleToUnit(NDArray x) {
+    if (!Device.Type.CPU.equals(x.getDevice().getDeviceType()) || CpuKernels.unavailable().isPresent()) {
+      return x.toType(DataType.FLOAT32, false).divi(255f);
+    }
+    NDArray out = x.getManager().create(x.getShape(), DataType.FLOAT32);
+    CpuKernels.scaleToUnit(JniUtils.getByteBuffer((PtNDArray) x, true), JniUtils.getByteBuffer((PtNDArray) out, true),
+        Math.toIntExact(x.size()), JniUtils.getNumThreads());
+    return out;
   }
 
   /** Adds a conv layer and its ReLU to {@code net} itself (not nested: parameter names stay those of saved files). */

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
+import org.dqnsweep.util.CpuKernels;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,14 +30,14 @@ class AdamTest {
 
   /** The passes this machine can run: all three where the native one is built. */
   private static List<Adam.Pass> passes() {
-    return AdamKernel.unavailable().isEmpty() ? List.of(Adam.Pass.values())
+    return CpuKernels.unavailable().isEmpty() ? List.of(Adam.Pass.values())
         : List.of(Adam.Pass.JAVA, Adam.Pass.ENGINE);
   }
 
   @Test
   void cpuLearnersUseTheNativePassWhereItIsBuilt() {
-    assumeTrue(AdamKernel.builtForThisPlatform(), "the native pass is built for Linux x86_64 only");
-    assertEquals(Optional.empty(), AdamKernel.unavailable());
+    assumeTrue(CpuKernels.builtForThisPlatform(), "the native pass is built for Linux x86_64 only");
+    assertEquals(Optional.empty(), CpuKernels.unavailable());
     assertEquals(Adam.Pass.NATIVE, Adam.Pass.forDevice(Device.cpu()));
   }
 

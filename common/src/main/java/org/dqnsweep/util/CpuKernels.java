@@ -1,4 +1,4 @@
-package org.dqnsweep.learn;
+package org.dqnsweep.util;
 
 import ai.djl.engine.Engine;
 import java.io.IOException;
@@ -9,28 +9,28 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Locale;
 import java.util.Optional;
-import org.dqnsweep.util.Torch;
 
 /**
- * The CPU Adam pass in native code (src/main/c/adam.c): on libtorch's tensors in place, on libtorch's OpenMP
- * threads, with the Java pass's exact rounding. Built for Linux x86_64; elsewhere the learner uses the Java pass.
+ * The native CPU passes (src/main/c): Adam's update and the scaling of uint8 screens, on libtorch's tensors in place
+ * and on libtorch's OpenMP threads, each rounding exactly as the Java or engine code it stands in for. Built for
+ * Linux x86_64; elsewhere the learner uses a Java Adam pass and the engine's ops.
  */
-final class AdamKernel {
+public final class CpuKernels {
   /** Where Maven puts the library in the jar. */
-  private static final String RESOURCE = "/org/dqnsweep/learn/linux-x86_64/libdqnadam.so";
+  private static final String RESOURCE = "/org/dqnsweep/util/linux-x86_64/libdqnkernels.so";
   private static final String UNAVAILABLE = load();
 
-  private AdamKernel() {}
+  private CpuKernels() {}
 
   /** Whether this platform has the library (Linux x86_64, where the build compiles it). */
-  static boolean builtForThisPlatform() {
+  public static boolean builtForThisPlatform() {
     String os = System.getProperty("os.name").toLowerCase(Locale.ROOT);
     String arch = System.getProperty("os.arch");
     return os.startsWith("linux") && (arch.equals("amd64") || arch.equals("x86_64"));
   }
 
-  /** Empty when the native pass is loaded and bound to libtorch's threads; else why the Java pass runs instead. */
-  static Optional<String> unavailable() {
+  /** Empty when the passes are loaded and bound to libtorch's threads; else why they are not. */
+  public static Optional<String> unavailable() {
     return Optional.ofNullable(UNAVAILABLE);
   }
 
@@ -38,14 +38,14 @@ final class AdamKernel {
     Torch.offline();
     Engine.getEngine("PyTorch"); // loads libtorch first: bind() looks for its OpenMP runtime
     if (!builtForThisPlatform()) {
-      return "no native Adam for " + System.getProperty("os.name") + " " + System.getProperty("os.arch");
+      return "no native CPU passes for " + System.getProperty("os.name") + " " + System.getProperty("os.arch");
     }
-    try (InputStream in = AdamKernel.class.getResourceAsStream(RESOURCE)) {
+    try (InputStream in = CpuKernels.class.getResourceAsStream(RESOURCE)) {
       if (in == null) {
         return RESOURCE + " is not on the classpath (built without a C compiler?)";
       }
       // The loaded library stays mapped after its file is deleted: nothing is left in the temp folder.
-      Path file = Files.createTempFile("dqnadam", ".so");
+      Path file = Files.createTempFile("dqnkernels", ".so");
       try {
         Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
         System.load(file.toString());
@@ -65,6 +65,9 @@ final class AdamKernel {
    * One Adam step over {@code n} floats in place: {@code p}, {@code m} and {@code v} updated, {@code g} read,
    * multiplied by {@code rescale} and then clamped to [-clip, clip] when {@code clip > 0}.
    */
-  static native void update(ByteBuffer p, ByteBuffer g, ByteBuffer m, ByteBuffer v, int n, float stepSize,
+  public static native void adam(ByteBuffer p, ByteBuffer g, ByteBuffer m, ByteBuffer v, int n, float stepSize,
       float correction2Sqrt, float eps, float rescale, float clip, int threads);
+
+  /** out[i] = in[i] / 255 for {@code n} uint8 values into floats: the engine's cast-then-divide, bit for bit. */
+  public static native void scaleToUnit(ByteBuffer in, ByteBuffer out, int n, int threads);
 }
