@@ -7,18 +7,17 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.List;
 import org.dqnsweep.config.LearnerConfig.GradClip;
 import org.dqnsweep.util.CpuKernels;
 import org.dqnsweep.util.FloatIo;
+import org.dqnsweep.util.Torch;
 
 /**
  * Adam with PyTorch's semantics (bias-corrected moments, eps added after the square root), driven here so that its
@@ -124,7 +123,7 @@ final class Adam {
       if (clip == GradClip.NORM) {
         double total = 0;
         for (NDArray g : grads) {
-          total += pass == Pass.ENGINE ? g.square().sum().getFloat() : sumOfSquares(view(g));
+          total += pass == Pass.ENGINE ? g.square().sum().getFloat() : sumOfSquares(Torch.memory(g));
         }
         rescale = (float) Math.min(1, clipValue / (Math.sqrt(total) + 1e-6));
       }
@@ -133,10 +132,11 @@ final class Adam {
         NDArray p = params.get(i).getArray();
         switch (pass) {
           case ENGINE -> engineStep(p, grads[i], tensorM[i], tensorV[i], rescale, correction1, correction2);
-          case NATIVE -> CpuKernels.adam(view(p), view(grads[i]), view(tensorM[i]), view(tensorV[i]),
-              Math.toIntExact(p.size()), stepSize, correction2Sqrt, eps, rescale,
+          case NATIVE -> CpuKernels.adam(Torch.memory(p), Torch.memory(grads[i]), Torch.memory(tensorM[i]),
+              Torch.memory(tensorV[i]), Math.toIntExact(p.size()), stepSize, correction2Sqrt, eps, rescale,
               clip == GradClip.VALUE ? clipValue : 0, threads);
-          case JAVA -> javaStep(view(p), view(grads[i]), hostM[i], hostV[i], rescale, stepSize, correction2Sqrt);
+          case JAVA -> javaStep(Torch.memory(p), Torch.memory(grads[i]), hostM[i], hostV[i], rescale, stepSize,
+              correction2Sqrt);
         }
       }
     }
@@ -193,15 +193,6 @@ final class Adam {
     NDArray g = clip == GradClip.VALUE ? grad.clip(-clipValue, clipValue) : grad;
     p.getNDArrayInternal().adamUpdate(new NDList(p, g, m, v), new NDList(p), stepSize, stepSize, 0f, rescale, -1f,
         BETA1, BETA2, epsHat, false, false);
-  }
-
-  /**
-   * A CPU tensor's own memory, in native byte order: writes go straight into the tensor. (DJL would hand back a
-   * copy for a non-contiguous tensor; parameters, their gradients, which follow the parameter's layout, and the
-   * moments are all contiguous.)
-   */
-  private static ByteBuffer view(NDArray a) {
-    return JniUtils.getByteBuffer((PtNDArray) a, true).order(ByteOrder.nativeOrder());
   }
 
   private static double sumOfSquares(ByteBuffer bytes) {

@@ -31,6 +31,7 @@ import org.dqnsweep.env.ObservationType;
 import org.dqnsweep.util.CpuKernels;
 import org.dqnsweep.util.FloatIo;
 import org.dqnsweep.util.Rng;
+import org.dqnsweep.util.Torch;
 
 /**
  * A Q-network as a DJL block: the Nature CNN (conv 32 8x8/4, 64 4x4/2, 64 3x3/1, dense 512) or the NIPS CNN
@@ -127,8 +128,7 @@ public final class QNetwork {
       return x.toType(DataType.FLOAT32, false).divi(255f);
     }
     NDArray out = x.getManager().create(x.getShape(), DataType.FLOAT32);
-    CpuKernels.scaleToUnit(JniUtils.getByteBuffer((PtNDArray) x, true), JniUtils.getByteBuffer((PtNDArray) out, true),
-        Math.toIntExact(x.size()), JniUtils.getNumThreads());
+    CpuKernels.scaleToUnit(Torch.memory(x), Torch.memory(out), Math.toIntExact(x.size()), JniUtils.getNumThreads());
     return out;
   }
 

@@ -2,6 +2,8 @@ package org.dqnsweep.util;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -37,6 +39,16 @@ public final class Torch {
     ByteBuffer slice = raw.alignedSlice(64);
     slice.limit(bytes);
     return slice.slice().order(ByteOrder.nativeOrder());
+  }
+
+  /**
+   * A CPU tensor's own memory, in native byte order: writes go straight into the tensor, so native passes and the
+   * Java Adam pass work on it in place. (DJL hands back a copy for a non-contiguous tensor; parameters, their
+   * gradients, which follow the parameter's layout, Adam's moments and the tensors the engine allocates are all
+   * contiguous.)
+   */
+  public static ByteBuffer memory(NDArray a) {
+    return JniUtils.getByteBuffer((PtNDArray) a, true).order(ByteOrder.nativeOrder());
   }
 
   /** A line to print when a CPU run's process lacks {@link #MALLOC_TUNABLES}; empty otherwise. */
