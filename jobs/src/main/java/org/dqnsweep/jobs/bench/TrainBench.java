@@ -96,10 +96,6 @@ public final class TrainBench implements Callable<Integer> {
         throw new ConfigException("env.game", "bench train --reference runs ALE games only (the reference is "
             + "gymnasium + ale-py), got '" + trial.env().game() + "'");
       }
-      if (!trial.network().type().isCnn()) {
-        throw new ConfigException("network.type", "bench train --reference mirrors nature_cnn and nips_cnn only, got "
-            + Configs.word(trial.network().type()));
-      }
       rom = Roms.find(trial.env().game(), trial.env().romDir());
       Venv.ensurePackage("torch", "torch==2.7.1");
     }
