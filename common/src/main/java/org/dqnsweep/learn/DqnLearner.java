@@ -52,13 +52,17 @@ public final class DqnLearner implements AutoCloseable {
    */
   public record Totals(long updates, double loss, double qMean, double tdErrorMean) {}
 
-  /** A line to print when CPU updates on {@code device} run the slower Java Adam pass; empty otherwise. */
-  public static Optional<String> adamHint(Device device) {
+  /**
+   * A line to print when CPU updates on {@code device} run without the native CPU passes (a Java Adam loop, the
+   * engine's two-op input scaling); empty otherwise.
+   */
+  public static Optional<String> cpuKernelsHint(Device device) {
     if (Adam.Pass.forDevice(device) != Adam.Pass.JAVA) {
       return Optional.empty();
     }
-    return Optional.of("note: Adam runs as a Java loop on this machine (" + CpuKernels.unavailable().orElseThrow()
-        + "), so CPU train steps are slower than with the native pass (docs/design.md, \"Networks and optimizer\")");
+    return Optional.of("note: the native CPU passes are unavailable on this machine (" + CpuKernels.unavailable()
+        .orElseThrow() + "): Adam runs as a Java loop and screens are scaled by two engine ops, so CPU train steps "
+        + "are slower (docs/design.md, \"Networks and optimizer\")");
   }
 
   /**

@@ -72,7 +72,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     Device device = Torch.select(trial.trainer().device(), trial.trainer().threads());
     Torch.mallocHint(device).ifPresent(System.out::println);
-    DqnLearner.adamHint(device).ifPresent(System.out::println);
+    DqnLearner.cpuKernelsHint(device).ifPresent(System.out::println);
     LocalStorage storage = new LocalStorage(output.resolve("checkpoints"));
     CsvMetrics metrics = new CsvMetrics(output, resume);
     ConsoleProgress progress = new ConsoleProgress(System.out, "", trial.trainer().maxAgentSteps(),

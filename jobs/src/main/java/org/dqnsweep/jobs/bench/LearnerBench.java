@@ -98,7 +98,7 @@ public final class LearnerBench implements Callable<Integer> {
       Files.createDirectories(profile);
     }
     int threadCount = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
-    DqnLearner.adamHint(Torch.select(DeviceSetting.CPU, threadCount)).ifPresent(System.out::println);
+    DqnLearner.cpuKernelsHint(Torch.select(DeviceSetting.CPU, threadCount)).ifPresent(System.out::println);
     LearnerConfig c = LearnerConfig.ORIGINAL_SCRIPT;
     LearnerConfig config = new LearnerConfig(c.gamma(), c.lr(), c.adamEps(), c.loss(), c.huberDelta(), false,
         c.gradClip(), c.gradClipValue(), batchSize, c.targetSyncEveryUpdates(), 1, batchSize);

@@ -100,7 +100,7 @@ public final class TrainBench implements Callable<Integer> {
       Venv.ensurePackage("torch", "torch==2.7.1");
     }
     Device device = Torch.select(trial.trainer().device(), trial.trainer().threads());
-    DqnLearner.adamHint(device).ifPresent(System.out::println);
+    DqnLearner.cpuKernelsHint(device).ifPresent(System.out::println);
     int threadCount = trial.trainer().threads() == 0 ? Runtime.getRuntime().availableProcessors()
         : trial.trainer().threads();
 

@@ -77,7 +77,7 @@ final class TrialTask implements Function<TrialJob, TrialOutcome> {
     LOG.info("trial {} attempt {}: {} with {} thread(s) ({})", trial.trialId(), attempt, device.device(),
         device.threads(), device.note());
     Torch.mallocHint(device.device()).ifPresent(LOG::warn);
-    DqnLearner.adamHint(device.device()).ifPresent(LOG::warn);
+    DqnLearner.cpuKernelsHint(device.device()).ifPresent(LOG::warn);
 
     HadoopStorage checkpoints = new HadoopStorage(new Path(new Path(root, CHECKPOINTS), trial.trialId()), conf);
     boolean resume = new Checkpoints(checkpoints, 1).latest().isPresent();
