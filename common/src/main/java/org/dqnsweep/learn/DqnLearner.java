@@ -35,6 +35,7 @@ public final class DqnLearner implements AutoCloseable {
   private final QNetwork target;
   private final Adam adam;
   private final DataType inputType;
+  private final boolean scalesOnSample;
   private final Shape batchShape;
   private final Shape singleShape;
   private final int batchBytes;
@@ -81,6 +82,8 @@ public final class DqnLearner implements AutoCloseable {
     this.adam = new Adam(root, online.parameters(), config.lr(), config.adamEps(), config.gradClip(),
         config.gradClipValue());
     this.inputType = type == ObservationType.UINT8 ? DataType.UINT8 : DataType.FLOAT32;
+    this.scalesOnSample = type == ObservationType.UINT8 && Device.Type.CPU.equals(device.getDeviceType())
+        && CpuKernels.unavailable().isEmpty();
     long[] batch = new long[observationShape.length + 1];
     long[] one = new long[observationShape.length + 1];
     batch[0] = config.batchSize();
@@ -98,6 +101,20 @@ public final class DqnLearner implements AutoCloseable {
     this.actions = new long[config.batchSize()];
     this.discounts = new float[config.batchSize()];
     this.sums = root.zeros(new Shape(3), DataType.FLOAT64);
+  }
+
+  /**
+   * The batch format {@link #update} takes: screens scaled as the replay gathers them where the native CPU passes
+   * run (one pass over the batch instead of a copy and a pass), else the stored bytes (a GPU copies a quarter of the
+   * bytes over and scales them there).
+   */
+  public Batch.Format batchFormat() {
+    return scalesOnSample ? Batch.Format.SCALED : Batch.Format.STORED;
+  }
+
+  /** An empty batch in this learner's {@link #batchFormat}, for states of {@code stack} frames of {@code frameSize}. */
+  public Batch newBatch(int stack, int frameSize) {
+    return new Batch(config.batchSize(), stack, frameSize, batchFormat());
   }
 
   /** Q-values of one observation (for acting). */
@@ -138,14 +155,16 @@ public final class DqnLearner implements AutoCloseable {
    * concurrently.
    */
   public void update(Batch batch) {
-    if (batch.size != config.batchSize() || batch.states.capacity() != batchBytes) {
+    if (batch.size != config.batchSize() || batch.size * batch.stateBytes() != batchBytes) {
       throw new IllegalArgumentException("batch of " + batch.size + " states of " + batch.stateBytes()
           + " bytes, learner built for " + config.batchSize() + " of " + batchBytes / config.batchSize());
     }
+    // A scaled batch is float32 screens that the network's scaling passes through as they are.
+    DataType type = batch.format == Batch.Format.SCALED ? DataType.FLOAT32 : inputType;
     try (NDManager scope = root.newSubManager()) {
       // On the CPU the batch's buffers become the input tensors' memory (no copy); a GPU copies them over.
-      NDArray s = scope.create(batch.states.clear(), batchShape, inputType);
-      NDArray next = scope.create(batch.nextStates.clear(), batchShape, inputType);
+      NDArray s = scope.create(batch.states.clear(), batchShape, type);
+      NDArray next = scope.create(batch.nextStates.clear(), batchShape, type);
       for (int i = 0; i < actions.length; i++) {
         actions[i] = batch.actions[i];
       }

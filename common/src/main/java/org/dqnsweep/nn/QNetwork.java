@@ -36,8 +36,8 @@ import org.dqnsweep.util.Torch;
 /**
  * A Q-network as a DJL block: the Nature CNN (conv 32 8x8/4, 64 4x4/2, 64 3x3/1, dense 512) or the NIPS CNN
  * (conv 16 8x8/4, 32 4x4/2, dense 256) for screens, or an MLP for low-dimensional states, with a plain or dueling
- * head. uint8 screens are cast and scaled to [0, 1] inside
- * the block, so they travel to the device as bytes.
+ * head. uint8 screens are cast and scaled to [0, 1] inside the block, so they travel to the device as bytes; a
+ * batch that the replay scaled as it gathered it on the CPU comes as float32 and passes through.
  */
 public final class QNetwork {
   private final SequentialBlock block;
@@ -124,11 +124,14 @@ public final class QNetwork {
    * ({@link CpuKernels#scaleToUnit}) where the engine makes two (a cast, then a division), with the same bits.
    */
   static NDArray scaleToUnit(NDArray x) {
+    if (x.getDataType() == DataType.FLOAT32) { // a batch the replay scaled as it gathered it (Batch.Format.SCALED)
+      return x;
+    }
     if (!Device.Type.CPU.equals(x.getDevice().getDeviceType()) || CpuKernels.unavailable().isPresent()) {
       return x.toType(DataType.FLOAT32, false).divi(255f);
     }
     NDArray out = x.getManager().create(x.getShape(), DataType.FLOAT32);
-    CpuKernels.scaleToUnit(Torch.memory(x), Torch.memory(out), Math.toIntExact(x.size()), JniUtils.getNumThreads());
+    CpuKernels.scaleToUnit(Torch.memory(x), Torch.memory(out), Math.toIntExact(x.size()), CpuKernels.threads());
     return out;
   }
 

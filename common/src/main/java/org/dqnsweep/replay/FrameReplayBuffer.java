@@ -4,6 +4,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import org.dqnsweep.util.CpuKernels;
 import org.dqnsweep.util.Rng;
 
 /**
@@ -20,8 +21,8 @@ import org.dqnsweep.util.Rng;
  * overwritten is not sampled, like Dopamine's invalid range.
  *
  * <p>Frames live in byte-array segments allocated as the buffer fills: 1,000,000 Atari frames take 7.06 GB plus
- * 6 bytes of metadata each; no per-step objects. {@link #stackInto} is the one place where states are stacked by
- * index; the offline scorer stacks stored frames through it too.
+ * 6 bytes of metadata each; no per-step objects. States are stacked by index in one place ({@code stackSlots}),
+ * for sampled batches and for {@link #stackInto}, through which the offline scorer stacks stored frames too.
  */
 public final class FrameReplayBuffer {
   private static final int SEGMENT_BITS = 12; // 4096 frames (29 MB of 84x84) per segment
@@ -40,6 +41,7 @@ public final class FrameReplayBuffer {
   private final byte[] actions;
   private final float[] rewards;
   private final boolean[] changed; // per segment: frames written since the last write()
+  private final int[] stateSlots; // stackInto's scratch
   private int cursor; // next slot to write
   private int size; // slots written, up to capacity
   private boolean open; // an episode is being appended to
@@ -67,6 +69,7 @@ public final class FrameReplayBuffer {
     this.flags = new byte[capacity];
     this.actions = new byte[capacity];
     this.rewards = new float[capacity];
+    this.stateSlots = new int[stack];
   }
 
   /** Bytes one slot costs when the buffer is full (frame plus metadata). */
@@ -160,7 +163,10 @@ public final class FrameReplayBuffer {
     return true;
   }
 
-  /** Samples {@code batch.size} valid transitions uniformly (with replacement) into {@code batch}. */
+  /**
+   * Samples {@code batch.size} valid transitions uniformly (with replacement) into {@code batch}, in its format: a
+   * {@link Batch.Format#SCALED} batch is scaled as it is gathered, by a native pass on libtorch's threads.
+   */
   public void sample(Rng rng, Batch batch) {
     if (batch.stack != stack || batch.frameSize != frameSize) {
       throw new IllegalArgumentException("batch shape (stack " + batch.stack + ", frame " + batch.frameSize
@@ -169,7 +175,8 @@ public final class FrameReplayBuffer {
     if (size < 2) {
       throw new IllegalStateException("replay holds no transition yet (" + size + " frames)");
     }
-    int stateBytes = batch.stateBytes();
+    int[] slots = batch.slots;
+    int half = batch.size * stack;
     for (int b = 0; b < batch.size; b++) {
       int i;
       int tries = 0;
@@ -180,23 +187,45 @@ public final class FrameReplayBuffer {
               + " frames: store more steps before learning starts");
         }
       } while (!isValid(i));
-      int next = i + 1 == capacity ? 0 : i + 1;
-      stackInto(i, batch.states, b * stateBytes);
-      stackInto(next, batch.nextStates, b * stateBytes);
+      stackSlots(i, slots, b * stack);
+      stackSlots(i + 1 == capacity ? 0 : i + 1, slots, half + b * stack);
       batch.actions[b] = actions[i];
       batch.rewards[b] = rewards[i];
       batch.dones[b] = (flags[i] & DONE) != 0 ? 1f : 0f;
     }
+    if (batch.format == Batch.Format.SCALED) {
+      CpuKernels.gatherToUnit(segments, SEGMENT_BITS, slots, frameSize, batch.states, batch.nextStates,
+          CpuKernels.threads());
+      return;
+    }
+    for (int f = 0; f < slots.length; f++) {
+      copyFrame(slots[f], f < half ? batch.states : batch.nextStates, (f < half ? f : f - half) * frameSize);
+    }
+  }
+
+  /**
+   * The slots of the state ending at slot {@code i}, oldest frame first, into {@code dst} at {@code off}: the one
+   * place where states are stacked by index.
+   */
+  private void stackSlots(int i, int[] dst, int off) {
+    int cur = i;
+    for (int j = stack - 1; j >= 0; j--) {
+      dst[off + j] = cur;
+      if (j > 0 && (flags[cur] & EPISODE_START) == 0) {
+        cur = cur == 0 ? capacity - 1 : cur - 1;
+      }
+    }
+  }
+
+  private void copyFrame(int slot, ByteBuffer dst, int off) {
+    dst.put(off, segments[slot >>> SEGMENT_BITS], (slot & (SEGMENT - 1)) * frameSize, frameSize);
   }
 
   /** Copies the state ending at slot {@code i} (oldest frame first) into {@code dst} at {@code off}. */
   public void stackInto(int i, ByteBuffer dst, int off) {
-    int cur = i;
-    for (int j = stack - 1; j >= 0; j--) {
-      dst.put(off + j * frameSize, segments[cur >>> SEGMENT_BITS], (cur & (SEGMENT - 1)) * frameSize, frameSize);
-      if (j > 0 && (flags[cur] & EPISODE_START) == 0) {
-        cur = cur == 0 ? capacity - 1 : cur - 1;
-      }
+    stackSlots(i, stateSlots, 0);
+    for (int j = 0; j < stack; j++) {
+      copyFrame(stateSlots[j], dst, off + j * frameSize);
     }
   }
 

@@ -79,7 +79,7 @@ public final class Trainer implements AutoCloseable {
     this.agent = new Agent(learner, spec.actionCount());
     int frameBytes = env.newestFrame().length;
     this.replay = new FrameReplayBuffer(config.replay().capacity(), frameBytes, env.stack());
-    this.batch = new Batch(config.learner().batchSize(), env.stack(), frameBytes);
+    this.batch = learner.newBatch(env.stack(), frameBytes);
     this.epsilon = new EpsilonSchedule(config.exploration());
     this.exploreRng = Rng.derive(seed, "explore");
     this.replayRng = Rng.derive(seed, "replay");

@@ -1,6 +1,7 @@
 package org.dqnsweep.util;
 
 import ai.djl.engine.Engine;
+import ai.djl.pytorch.jni.JniUtils;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -58,6 +59,11 @@ public final class CpuKernels {
     return bind();
   }
 
+  /** libtorch's intra-op threads: the team the passes split their work over. */
+  public static int threads() {
+    return JniUtils.getNumThreads();
+  }
+
   /** Finds GOMP_parallel in libtorch's own libgomp; returns null, or why not. */
   private static native String bind();
 
@@ -70,4 +76,12 @@ public final class CpuKernels {
 
   /** out[i] = in[i] / 255 for {@code n} uint8 values into floats: the engine's cast-then-divide, bit for bit. */
   public static native void scaleToUnit(ByteBuffer in, ByteBuffer out, int n, int threads);
+
+  /**
+   * {@link #scaleToUnit} of frames gathered from a replay: output frame f is the frame of {@code frameBytes} bytes at
+   * slot {@code slots[f]}, stored in {@code segments[slots[f] >> segmentBits]}; the first half of {@code slots}
+   * goes to {@code states}, the rest to {@code next}, as floats.
+   */
+  public static native void gatherToUnit(byte[][] segments, int segmentBits, int[] slots, int frameBytes,
+      ByteBuffer states, ByteBuffer next, int threads);
 }

@@ -134,6 +134,32 @@ class DqnLearnerTest {
   }
 
   @Test
+  void aBatchScaledAsItWasGatheredTrainsBitForBitAsTheStoredBytes() {
+    Batch stored = fixedBatch(4, 84 * 84, 9);
+    Batch scaled = new Batch(16, 4, 84 * 84, Batch.Format.SCALED);
+    for (int i = 0; i < stored.states.capacity(); i++) { // what the replay's native gather writes: x / 255
+      scaled.states.putFloat(i * 4, (stored.states.get(i) & 0xff) / 255f);
+      scaled.nextStates.putFloat(i * 4, (stored.nextStates.get(i) & 0xff) / 255f);
+    }
+    System.arraycopy(stored.actions, 0, scaled.actions, 0, 16);
+    System.arraycopy(stored.rewards, 0, scaled.rewards, 0, 16);
+    System.arraycopy(stored.dones, 0, scaled.dones, 0, 16);
+    try (DqnLearner a = new DqnLearner(config("huber", false, "none"), NetworkConfig.NATURE, new int[] {4, 84, 84},
+            ObservationType.UINT8, 6, Device.cpu(), 5);
+        DqnLearner b = new DqnLearner(config("huber", false, "none"), NetworkConfig.NATURE, new int[] {4, 84, 84},
+            ObservationType.UINT8, 6, Device.cpu(), 5)) {
+      assertEquals(org.dqnsweep.util.CpuKernels.unavailable().isEmpty() ? Batch.Format.SCALED : Batch.Format.STORED,
+          a.batchFormat(), "a CPU learner takes scaled batches where the native passes run");
+      for (int i = 0; i < 3; i++) {
+        assertEquals(step(a, stored), step(b, scaled), "loss of update " + i);
+      }
+      byte[] obs = new byte[4 * 84 * 84];
+      stored.nextStates.get(0, obs);
+      assertArrayEquals(a.qValues(obs), b.qValues(obs));
+    }
+  }
+
+  @Test
   void sameSeedSameInitialWeights() {
     float[] a = query(5);
     assertArrayEquals(a, query(5));

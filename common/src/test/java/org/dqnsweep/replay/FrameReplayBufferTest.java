@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -12,6 +13,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import org.dqnsweep.util.CpuKernels;
 import org.dqnsweep.util.Rng;
 import org.junit.jupiter.api.Test;
 
@@ -48,6 +50,49 @@ class FrameReplayBufferTest {
     // slot 10 is (2,4): four real frames
     r.stackInto(10, state, 0);
     assertArrayEquals(new byte[] {2, 1, 2, 2, 2, 3, 2, 4}, state.array());
+  }
+
+  @Test
+  void aScaledSampleHoldsTheStoredSampleOver255FromEverySegment() {
+    assumeTrue(CpuKernels.builtForThisPlatform(), "the native passes are built for Linux x86_64 only");
+    int frame = 1000; // big enough that the gather splits over libtorch's threads
+    FrameReplayBuffer r = new FrameReplayBuffer(9000, frame, 4); // three segments, the last one short
+    Rng fill = new Rng(11);
+    byte[] f = new byte[frame];
+    for (int episode = 0; r.size() < r.capacity() || episode < 400; episode++) { // wraps around: slot 0 is not oldest
+      randomize(f, fill);
+      r.startEpisode(f);
+      for (int t = 0, n = 1 + fill.nextInt(60); t < n; t++) {
+        randomize(f, fill);
+        r.append(fill.nextInt(6), fill.nextInt(3) - 1, t == n - 1, f);
+      }
+    }
+    Batch stored = new Batch(32, 4, frame);
+    Batch scaled = new Batch(32, 4, frame, Batch.Format.SCALED);
+    int[] segmentsSeen = new int[3];
+    for (int round = 0; round < 20; round++) {
+      r.sample(new Rng(round), stored);
+      r.sample(new Rng(round), scaled);
+      assertArrayEquals(stored.actions, scaled.actions);
+      assertArrayEquals(stored.rewards, scaled.rewards);
+      assertArrayEquals(stored.dones, scaled.dones);
+      for (int i = 0; i < stored.states.capacity(); i++) {
+        assertEquals((stored.states.get(i) & 0xff) / 255f, scaled.states.getFloat(4 * i), "state byte " + i);
+        assertEquals((stored.nextStates.get(i) & 0xff) / 255f, scaled.nextStates.getFloat(4 * i), "next " + i);
+      }
+      for (int slot : scaled.slots) {
+        segmentsSeen[slot >> 12]++;
+      }
+    }
+    for (int s = 0; s < 3; s++) {
+      assertTrue(segmentsSeen[s] > 0, "no frame sampled from segment " + s);
+    }
+  }
+
+  private static void randomize(byte[] frame, Rng rng) {
+    for (int i = 0; i < frame.length; i++) {
+      frame[i] = (byte) rng.nextInt(256);
+    }
   }
 
   @Test

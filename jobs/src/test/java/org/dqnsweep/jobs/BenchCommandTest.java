@@ -54,6 +54,7 @@ class BenchCommandTest {
     double perTransition = f.get("replay_bytes_per_transition");
     assertTrue(perTransition >= 84 * 84 && perTransition < 84 * 84 * 1.1, "bytes per transition " + perTransition);
     assertTrue(f.get("replay_sample_batch32_us") > 0);
+    assertTrue(f.get("replay_sample_scaled_batch32_us") > 0, "the trainer's CPU format is timed too");
   }
 
   @Test

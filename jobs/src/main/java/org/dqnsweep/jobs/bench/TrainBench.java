@@ -402,7 +402,7 @@ public final class TrainBench implements Callable<Integer> {
     private final int trainEvery;
     private final Env env;
     private final FrameReplayBuffer replay;
-    private final Batch batch;
+    private Batch batch;
     private final byte[] obs;
     private final Rng rng = new Rng(3);
     private final Venv.Server reference;
@@ -421,12 +421,12 @@ public final class TrainBench implements Callable<Integer> {
         frame[frame.length - 1 - (i % frame.length)] = (byte) i;
         replay.append(rng.nextInt(env.actionCount()), 0, i % 1000 == 0, frame);
       }
-      batch = new Batch(trial.learner().batchSize(), env.stack(), frame.length);
     }
 
     /** Times act and update on {@code trainer}'s learner; its extra updates change no cost, only the weights. */
     void timeUpdatesOn(DqnLearner trainer) {
       learner = trainer;
+      batch = trainer.newBatch(replay.stack(), replay.frameSize());
     }
 
     void time(long steps, double loopMs, double greedy, long jitMs, long gcMs, long gcCount,
