@@ -159,6 +159,9 @@ public final class DqnLearner implements AutoCloseable {
       throw new IllegalArgumentException("batch of " + batch.size + " states of " + batch.stateBytes()
           + " bytes, learner built for " + config.batchSize() + " of " + batchBytes / config.batchSize());
     }
+    if (batch.format == Batch.Format.SCALED && inputType != DataType.UINT8) {
+      throw new IllegalArgumentException("a scaled batch holds screens; this learner's observations are floats");
+    }
     // A scaled batch is float32 screens that the network's scaling passes through as they are.
     DataType type = batch.format == Batch.Format.SCALED ? DataType.FLOAT32 : inputType;
     try (NDManager scope = root.newSubManager()) {

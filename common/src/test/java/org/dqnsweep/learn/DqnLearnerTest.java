@@ -127,6 +127,13 @@ class DqnLearnerTest {
           () -> learner.update(fixedBatch(4, 84 * 84 - 1, 1)));
       assertTrue(frame.getMessage().contains("of 28220 bytes"), frame.getMessage());
       assertThrows(IllegalArgumentException.class, () -> learner.update(fixedBatch(3, 84 * 84, 1)));
+      try (DqnLearner floats = new DqnLearner(config("mse", false, "none"), new NetworkConfig(NetworkConfig.Type.MLP,
+          false, List.of(8)), new int[] {4}, ObservationType.FLOAT32, 2, Device.cpu(), 1)) {
+        assertEquals(Batch.Format.STORED, floats.batchFormat(), "float observations are never scaled");
+        IllegalArgumentException scaled = assertThrows(IllegalArgumentException.class,
+            () -> floats.update(new Batch(16, 1, 16, Batch.Format.SCALED)));
+        assertTrue(scaled.getMessage().contains("scaled batch"), scaled.getMessage());
+      }
       assertEquals(0, learner.updates());
       learner.update(fixedBatch(4, 84 * 84, 1));
       assertEquals(1, learner.updates());
