@@ -7,7 +7,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import ai.djl.pytorch.jni.JniUtils;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -127,7 +126,7 @@ final class Adam {
         }
         rescale = (float) Math.min(1, clipValue / (Math.sqrt(total) + 1e-6));
       }
-      int threads = JniUtils.getNumThreads(); // libtorch's intra-op threads: the native pass runs on them
+      int threads = CpuKernels.threads();
       for (int i = 0; i < grads.length; i++) {
         NDArray p = params.get(i).getArray();
         switch (pass) {
