@@ -34,10 +34,10 @@ final class Adam {
 
     /** The pass a learner on {@code device} uses. */
     static Pass forDevice(Device device) {
-      if (!Device.Type.CPU.equals(device.getDeviceType())) {
-        return ENGINE;
+      if (CpuKernels.runOn(device)) {
+        return NATIVE;
       }
-      return CpuKernels.unavailable().isEmpty() ? NATIVE : JAVA;
+      return Device.Type.CPU.equals(device.getDeviceType()) ? JAVA : ENGINE;
     }
 
     /** Whether this pass keeps the moments on the Java heap (the others keep them in tensors). */

@@ -82,8 +82,7 @@ public final class DqnLearner implements AutoCloseable {
     this.adam = new Adam(root, online.parameters(), config.lr(), config.adamEps(), config.gradClip(),
         config.gradClipValue());
     this.inputType = type == ObservationType.UINT8 ? DataType.UINT8 : DataType.FLOAT32;
-    this.scalesOnSample = type == ObservationType.UINT8 && Device.Type.CPU.equals(device.getDeviceType())
-        && CpuKernels.unavailable().isEmpty();
+    this.scalesOnSample = type == ObservationType.UINT8 && CpuKernels.runOn(device);
     long[] batch = new long[observationShape.length + 1];
     long[] one = new long[observationShape.length + 1];
     batch[0] = config.batchSize();

@@ -127,7 +127,7 @@ public final class QNetwork {
     if (x.getDataType() == DataType.FLOAT32) { // a batch the replay scaled as it gathered it (Batch.Format.SCALED)
       return x;
     }
-    if (!Device.Type.CPU.equals(x.getDevice().getDeviceType()) || CpuKernels.unavailable().isPresent()) {
+    if (!CpuKernels.runOn(x.getDevice())) {
       return x.toType(DataType.FLOAT32, false).divi(255f);
     }
     NDArray out = x.getManager().create(x.getShape(), DataType.FLOAT32);

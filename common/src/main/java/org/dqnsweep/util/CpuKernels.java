@@ -1,5 +1,6 @@
 package org.dqnsweep.util;
 
+import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
 import java.io.IOException;
@@ -57,6 +58,11 @@ public final class CpuKernels {
       return "cannot load " + RESOURCE + ": " + e.getMessage();
     }
     return bind();
+  }
+
+  /** Whether the passes run for tensors on {@code device}: a CPU, with the library loaded. */
+  public static boolean runOn(Device device) {
+    return Device.Type.CPU.equals(device.getDeviceType()) && UNAVAILABLE == null;
   }
 
   /** libtorch's intra-op threads: the team the passes split their work over. */
