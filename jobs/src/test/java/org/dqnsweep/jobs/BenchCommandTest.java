@@ -103,6 +103,7 @@ class BenchCommandTest {
     assertTrue(f.get("context_switches_per_step") >= 0, f.toString());
     // /proc/stat exists here: the hypervisor's share of the machine while the loop ran is a fraction
     assertTrue(f.get("host_steal_share") >= 0 && f.get("host_steal_share") < 1, f.toString());
+    assertTrue(f.get("sample_after_env_ms") > 0, f.toString());
     assertTrue(f.get("train_step_after_env_ms") > 0, f.toString());
     assertTrue(f.get("loop_efficiency_after_env") > 0, f.toString());
     // the loop's own steps, split by whether an update ran between them: an update costs more than a CartPole step

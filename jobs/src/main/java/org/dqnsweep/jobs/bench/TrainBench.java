@@ -180,8 +180,9 @@ public final class TrainBench implements Callable<Integer> {
           + "trainer.stop_mean10_above=.inf");
     }
     double[] achieved = results.stream().mapToDouble(s -> 1000 / s.loopMs).toArray();
-    double[] bound = results.stream().mapToDouble(s -> 1000 / s.boundMs(every, s.trainMs)).toArray();
-    double[] efficiency = results.stream().mapToDouble(s -> s.boundMs(every, s.trainMs) / s.loopMs).toArray();
+    double[] bound = results.stream().mapToDouble(s -> 1000 / s.boundMs(every, s.sampleMs, s.trainMs)).toArray();
+    double[] efficiency = results.stream()
+        .mapToDouble(s -> s.boundMs(every, s.sampleMs, s.trainMs) / s.loopMs).toArray();
     for (int i = 0; i < results.size(); i++) {
       Segment s = results.get(i);
       System.out.printf(Locale.ROOT, "# segment %d: %.1f steps/s, bound %.1f (env %.3f, act %.3f, sample %.3f, "
@@ -214,9 +215,12 @@ public final class TrainBench implements Callable<Integer> {
       f.print("loop_step_without_update_ms", Figures.median(plainSteps));
     }
     f.print("loop_update_ms", Figures.median(results.stream().mapToDouble(Segment::updateInLoopMs).toArray()));
-    f.print("train_step_after_env_ms", Figures.median(results.stream().mapToDouble(s -> s.trainAfterEnvMs).toArray()));
+    f.print("sample_after_env_ms", Figures.median(results.stream().mapToDouble(s -> s.sampleAfterEnvMs)
+        .toArray()));
+    f.print("train_step_after_env_ms", Figures.median(results.stream().mapToDouble(s -> s.trainAfterEnvMs)
+        .toArray()));
     f.print("loop_efficiency_after_env", Figures.median(results.stream()
-        .mapToDouble(s -> s.boundMs(every, s.trainAfterEnvMs) / s.loopMs).toArray()));
+        .mapToDouble(s -> s.boundMs(every, s.sampleAfterEnvMs, s.trainAfterEnvMs) / s.loopMs).toArray()));
     f.print("page_faults_per_step", Figures.median(results.stream()
         .mapToDouble(s -> s.perStep(s.loop.faults())).toArray()));
     f.print("page_faults_per_update_alone", Figures.median(results.stream()
@@ -271,8 +275,9 @@ public final class TrainBench implements Callable<Integer> {
 
   /** One timed segment of the loop, the parts timed right after it, then the reference's segment. */
   private record Segment(long steps, double loopMs, double greedy, long jitMs, long gcMs, long gcCount,
-      ProcessCounters loop, double plainStepMs, double updateStepMs, double envMs, double actMs, double sampleMs, double trainMs, double trainAfterEnvMs,
-      ProcessCounters trainAlone, ReferenceSegment ref) {
+      ProcessCounters loop, double plainStepMs, double updateStepMs, double envMs, double actMs, double sampleMs,
+      double trainMs, double sampleAfterEnvMs, double trainAfterEnvMs, ProcessCounters trainAlone,
+      ReferenceSegment ref) {
     double perStep(long count) {
       return count < 0 ? Double.NaN : (double) count / steps;
     }
@@ -289,8 +294,8 @@ public final class TrainBench implements Callable<Integer> {
       return count < 0 ? Double.NaN : (double) count / Parts.REPEATS;
     }
 
-    /** The parts' bound per agent step with an update taking {@code updateMs}. */
-    double boundMs(int trainEvery, double updateMs) {
+    /** The parts' bound per agent step with a sample taking {@code sampleMs} and an update {@code updateMs}. */
+    double boundMs(int trainEvery, double sampleMs, double updateMs) {
       return envMs + greedy * actMs + (sampleMs + updateMs) / trainEvery;
     }
   }
@@ -455,7 +460,9 @@ public final class TrainBench implements Callable<Integer> {
       }
       double trainMs = (System.nanoTime() - t3) / 1e6 / REPEATS;
       ProcessCounters trainAlone = ProcessCounters.now().since(before);
-      // the update as the loop meets it: after train_every env steps, its threads idle and caches refilled since
+      // the sample and the update as the loop meets them: after train_every env steps, the threads idle and the
+      // caches refilled since (the sample's frames and the batch's buffers are no longer in them)
+      long sampleAfterEnvNanos = 0;
       long afterEnvNanos = 0;
       for (int i = 0; i < AFTER_ENV_REPEATS; i++) {
         for (int k = 0; k < trainEvery; k++) {
@@ -463,10 +470,12 @@ public final class TrainBench implements Callable<Integer> {
             env.reset();
           }
         }
+        long s = System.nanoTime();
         replay.sample(rng, batch);
         long t = System.nanoTime();
         learner.update(batch);
         afterEnvNanos += System.nanoTime() - t;
+        sampleAfterEnvNanos += t - s;
       }
       ReferenceSegment ref = ReferenceSegment.NONE;
       if (reference != null) {
@@ -476,7 +485,8 @@ public final class TrainBench implements Callable<Integer> {
             ProcessCounters.now().since(start).hostStealShare());
       }
       results.add(new Segment(steps, loopMs, greedy, jitMs, gcMs, gcCount, loop, plainStepMs, updateStepMs, envMs,
-          actMs, sampleMs, trainMs, afterEnvNanos / 1e6 / AFTER_ENV_REPEATS, trainAlone, ref));
+          actMs, sampleMs, trainMs, sampleAfterEnvNanos / 1e6 / AFTER_ENV_REPEATS,
+          afterEnvNanos / 1e6 / AFTER_ENV_REPEATS, trainAlone, ref));
     }
 
     @Override
