@@ -109,7 +109,6 @@ class BenchCommandTest {
     // the loop's own steps, split by whether an update ran between them: an update costs more than a CartPole step
     assertTrue(f.get("loop_update_ms") > f.get("loop_step_without_update_ms"), f.toString());
     assertTrue(f.get("loop_step_without_update_ms") > 0, f.toString());
-    assertEquals(0, f.get("jit_wait_ms"), f.toString()); // --jit-quiet-ms 0: no wait
   }
 
   @Test
@@ -126,7 +125,7 @@ class BenchCommandTest {
   void trainBenchReferenceRunsTheSameLoopInPyTorchSegmentBySegment() {
     CliRunner.Run run = CliRunner.run("bench", "train", "--config", preset("pong-smoke.yaml"), "--steps", "80",
         "--segments", "2", "--learn-start", "100", "--warm-up-steps", "20", "--set", "network.type=nips_cnn",
-        "--reference", "--jit-quiet-ms", "100");
+        "--reference");
     assertEquals(0, run.code(), run.out() + run.err());
     // each segment line ends with the reference's segment run right after it and the pair's ratio
     java.util.List<Double> pairs = java.util.regex.Pattern.compile("then PyTorch [0-9.]+ steps/s \\(update "
@@ -138,8 +137,6 @@ class BenchCommandTest {
     assertTrue(f.get("reference_train_step_ms") > 0, f.toString());
     // the figure is the median of the pairs' ratios (each pair ran within seconds), not a ratio of medians
     assertEquals((pairs.get(0) + pairs.get(1)) / 2, f.get("speedup"), 0.002 + 0.001 * f.get("speedup"), run.out());
-    // before each of the 4 segments (2 pairs) the bench waited at least one quiet window for the JIT
-    assertTrue(f.get("jit_wait_ms") >= 4 * 100, f.toString());
     // the reference says what it ran: its untimed steps, its replay (not capped here), the game's actions
     assertTrue(run.out().contains("# reference: 120 untimed agent steps, replay capacity 2,000, 6 actions"),
         run.out());
@@ -154,16 +151,29 @@ class BenchCommandTest {
   }
 
   @Test
-  void trainBenchRefusesBadCountsWithOneLine() {
-    CliRunner.Run fewSteps = CliRunner.run("bench", "train", "--config", preset("cartpole.yaml"), "--steps", "3",
+  void envBenchRefusesTooFewStepsWithOneLine() {
+    CliRunner.Run run = CliRunner.run("bench", "env", "--steps", "10");
+    assertEquals(2, run.code(), run.out() + run.err());
+    assertTrue(run.err().startsWith("error: --steps: must be at least 100, got 10"), run.err());
+  }
+
+  @Test
+  void trainBenchSaysWhenTheRunStoppedBeforeItsFirstSegment() {
+    // random CartPole games last about 20 steps: a mean of 5 stops the run during its warm-up
+    CliRunner.Run run = CliRunner.run("bench", "train", "--config", preset("cartpole.yaml"), "--steps", "100",
+        "--segments", "2", "--learn-start", "100", "--warm-up-steps", "5000", "--set", "trainer.stop_mean10_above=5");
+    assertEquals(2, run.code(), run.out() + run.err());
+    assertTrue(run.err().startsWith("error: --warm-up-steps: the run ended before its first timed segment"),
+        run.err());
+  }
+
+  @Test
+  void trainBenchRefusesTooFewStepsWithOneLine() {
+    CliRunner.Run run = CliRunner.run("bench", "train", "--config", preset("cartpole.yaml"), "--steps", "3",
         "--segments", "4");
-    assertEquals(2, fewSteps.code(), fewSteps.out() + fewSteps.err());
-    assertTrue(fewSteps.err().startsWith("error: --steps: must be at least --segments (4)"), fewSteps.err());
-    CliRunner.Run negative = CliRunner.run("bench", "train", "--config", preset("cartpole.yaml"), "--jit-quiet-ms",
-        "-1");
-    assertEquals(2, negative.code(), negative.out() + negative.err());
-    assertTrue(negative.err().startsWith("error: --jit-quiet-ms: must be 0"), negative.err());
-    assertFalse(negative.err().contains("\tat "), negative.err()); // no stack trace
+    assertEquals(2, run.code(), run.out() + run.err());
+    assertTrue(run.err().startsWith("error: --steps: must be at least --segments (4)"), run.err());
+    assertFalse(run.err().contains("\tat "), run.err()); // no stack trace
   }
 
   /** A trial preset of conf/trials, by file name. */
@@ -175,7 +185,7 @@ class BenchCommandTest {
   private static CliRunner.Run cartPoleTrainBench(int steps, int segments, int trainEvery) {
     CliRunner.Run run = CliRunner.run("bench", "train", "--config", preset("cartpole.yaml"), "--steps",
         Integer.toString(steps), "--segments", Integer.toString(segments), "--learn-start", "100", "--warm-up-steps",
-        "50", "--set", "learner.train_every_agent_steps=" + trainEvery, "--jit-quiet-ms", "0");
+        "50", "--set", "learner.train_every_agent_steps=" + trainEvery);
     assertEquals(0, run.code(), run.out() + run.err());
     return run;
   }

@@ -2,6 +2,7 @@ package org.dqnsweep.jobs.bench;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.dqnsweep.config.ConfigException;
 import org.dqnsweep.config.EnvConfig;
 import org.dqnsweep.env.AleEnv;
 import org.dqnsweep.env.Env;
@@ -39,9 +40,8 @@ public final class EnvBench implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (steps < 100 || rounds < 1) {
-      throw new IllegalArgumentException("--steps must be >= 100 and --rounds >= 1");
-    }
+    ConfigException.require(steps >= 100, "--steps", "must be at least 100, got " + steps);
+    ConfigException.require(rounds >= 1, "--rounds", "must be at least 1, got " + rounds);
     EnvConfig config = EnvConfig.originalScript(game, romDir);
     Path rom = Roms.find(game, romDir);
     int frames = steps * config.frameSkip();

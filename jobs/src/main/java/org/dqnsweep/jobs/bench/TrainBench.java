@@ -65,11 +65,6 @@ public final class TrainBench implements Callable<Integer> {
       + " x learner.train_every_agent_steps).")
   Long warmUpSteps;
 
-  @Option(names = "--jit-quiet-ms", defaultValue = "1000", description = "Before each timed segment, ours and the "
-      + "reference's, wait until the JIT has finished no compilation for this long (at most "
-      + JitGate.MAX_WAIT_MS / 1000 + " s; the total is jit_wait_ms); 0 = no wait (default: ${DEFAULT-VALUE}).")
-  long jitQuietMs;
-
   @Option(names = "--set", description = "Override a setting: key.path=value (repeatable).")
   List<String> overrides = new ArrayList<>();
 
@@ -80,7 +75,6 @@ public final class TrainBench implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    ConfigException.require(jitQuietMs >= 0, "--jit-quiet-ms", "must be 0 (no wait) or more, got " + jitQuietMs);
     ConfigException.require(segments >= 1 && steps >= segments, "--steps", "must be at least --segments (" + segments
         + "), which must be at least 1; got " + steps);
     if (warmUpSteps == null) {
@@ -111,12 +105,11 @@ public final class TrainBench implements Callable<Integer> {
     long segmentSteps = steps / segments;
     List<Segment> results;
     List<String> referenceNotes = List.of();
-    JitGate gate = new JitGate(jitQuietMs);
     Path dir = java.nio.file.Files.createTempDirectory("dqn-bench-train");
     // The reference runs its untimed steps first, then waits (blocked on its stdin) while ours run.
     try (Venv.Server pytorch = reference ? startReference(trial, rom, device, threadCount,
         segmentSteps * segments) : null;
-        Parts parts = new Parts(trial, from + steps, pytorch, gate);
+        Parts parts = new Parts(trial, from + steps, pytorch);
         Trainer trainer = new Trainer(trial, device, new LocalStorage(dir),
             false, new Probe(from, segmentSteps, segments, trial.learner().trainEveryAgentSteps(), parts))) {
       parts.timeUpdatesOn(trainer.policy().learner());
@@ -128,7 +121,7 @@ public final class TrainBench implements Callable<Integer> {
     } finally {
       deleteTree(dir);
     }
-    report(results, trial.learner().trainEveryAgentSteps(), reference, referenceNotes, gate.waitedMs());
+    report(results, trial.learner().trainEveryAgentSteps(), reference, referenceNotes);
     return 0;
   }
 
@@ -178,10 +171,9 @@ public final class TrainBench implements Callable<Integer> {
         "--steps", Long.toString(timedSteps)); // sizes a replay capped to fit memory
   }
 
-  private void report(List<Segment> results, int every, boolean withReference, List<String> referenceNotes,
-      long jitWaitMs) {
+  private void report(List<Segment> results, int every, boolean withReference, List<String> referenceNotes) {
     if (results.isEmpty()) {
-      throw new IllegalStateException("the run ended before its first timed segment (did it reach "
+      throw new ConfigException("--warm-up-steps", "the run ended before its first timed segment (did it reach "
           + "trainer.stop_mean10_above?); lower --learn-start or --warm-up-steps, or --set "
           + "trainer.stop_mean10_above=.inf");
     }
@@ -214,7 +206,6 @@ public final class TrainBench implements Callable<Integer> {
     f.print("train_step_ms", Figures.median(results.stream().mapToDouble(s -> s.trainMs).toArray()));
     f.print("greedy_share", Figures.median(results.stream().mapToDouble(s -> s.greedy).toArray()));
     f.print("jit_ms_while_timed", results.stream().mapToLong(s -> s.jitMs).sum());
-    f.print("jit_wait_ms", jitWaitMs);
     f.print("gc_ms_while_timed", results.stream().mapToLong(s -> s.gcMs).sum());
     f.print("gc_count_while_timed", results.stream().mapToLong(s -> s.gcCount).sum());
     double[] plainSteps = results.stream().mapToDouble(s -> s.plainStepMs).filter(ms -> !Double.isNaN(ms)).toArray();
@@ -379,7 +370,6 @@ public final class TrainBench implements Callable<Integer> {
     }
 
     private void begin() {
-      parts.gate.await();
       count = 0;
       epsilonSum = 0;
       jitStart = jit.getTotalCompilationTime();
@@ -419,12 +409,10 @@ public final class TrainBench implements Callable<Integer> {
     private final byte[] obs;
     private final Rng rng = new Rng(3);
     private final Venv.Server reference;
-    final JitGate gate;
     private DqnLearner learner;
 
-    Parts(TrialConfig trial, long fill, Venv.Server reference, JitGate gate) {
+    Parts(TrialConfig trial, long fill, Venv.Server reference) {
       this.reference = reference;
-      this.gate = gate;
       trainEvery = trial.learner().trainEveryAgentSteps();
       env = Envs.make(trial.env(), 7, true);
       obs = env.reset().clone();
@@ -489,7 +477,6 @@ public final class TrainBench implements Callable<Integer> {
       }
       ReferenceSegment ref = ReferenceSegment.NONE;
       if (reference != null) {
-        gate.await();
         ProcessCounters start = ProcessCounters.now();
         double stepsPerS = reference.ask("run " + steps, "agent_steps_per_s");
         ref = new ReferenceSegment(stepsPerS, reference.ask("update", "train_step_ms"),
@@ -503,50 +490,6 @@ public final class TrainBench implements Callable<Integer> {
     @Override
     public void close() {
       env.close(); // the learner is the trainer's, closed with it
-    }
-  }
-
-  /**
-   * Holds a loop, paused, until the JIT has finished no compilation for {@code quietMs} (at most
-   * {@link #MAX_WAIT_MS}), before a timed segment of either loop. Compilations that the part timings or the warm-up
-   * queued would otherwise run during it on a compiler thread, which takes a core from one of the loop's two
-   * threads and so stalls both at their next barrier: ours when the segment is ours, the reference's when it is
-   * the reference's.
-   */
-  static final class JitGate {
-    static final long MAX_WAIT_MS = 15_000;
-    private final CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-    private final long quietMs;
-    private long waitedNanos;
-
-    JitGate(long quietMs) {
-      this.quietMs = quietMs;
-    }
-
-    void await() {
-      if (quietMs == 0) {
-        return;
-      }
-      long start = System.nanoTime();
-      long compiled = jit.getTotalCompilationTime();
-      try {
-        while (System.nanoTime() - start < MAX_WAIT_MS * 1_000_000) {
-          Thread.sleep(quietMs);
-          long now = jit.getTotalCompilationTime();
-          if (now == compiled) {
-            return;
-          }
-          compiled = now;
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } finally {
-        waitedNanos += System.nanoTime() - start;
-      }
-    }
-
-    long waitedMs() {
-      return waitedNanos / 1_000_000;
     }
   }
 
