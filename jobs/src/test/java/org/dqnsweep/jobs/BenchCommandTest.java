@@ -172,8 +172,12 @@ class BenchCommandTest {
     CliRunner.Run run = CliRunner.run("bench", "train", "--config", preset("cartpole.yaml"), "--steps", "3",
         "--segments", "4");
     assertEquals(2, run.code(), run.out() + run.err());
-    assertTrue(run.err().startsWith("error: --steps: must be at least --segments (4)"), run.err());
+    assertTrue(run.err().startsWith("error: --steps: must be at least --segments (4), got 3"), run.err());
     assertFalse(run.err().contains("\tat "), run.err()); // no stack trace
+    CliRunner.Run noSegments = CliRunner.run("bench", "train", "--config", preset("cartpole.yaml"), "--segments",
+        "0");
+    assertEquals(2, noSegments.code(), noSegments.out() + noSegments.err());
+    assertTrue(noSegments.err().startsWith("error: --segments: must be at least 1, got 0"), noSegments.err());
   }
 
   /** A trial preset of conf/trials, by file name. */

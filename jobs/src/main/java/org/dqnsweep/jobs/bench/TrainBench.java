@@ -75,8 +75,9 @@ public final class TrainBench implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    ConfigException.require(segments >= 1 && steps >= segments, "--steps", "must be at least --segments (" + segments
-        + "), which must be at least 1; got " + steps);
+    ConfigException.require(segments >= 1, "--segments", "must be at least 1, got " + segments);
+    ConfigException.require(steps >= segments, "--steps", "must be at least --segments (" + segments + "), got "
+        + steps);
     if (warmUpSteps == null) {
       warmUpSteps = WARM_UP_UPDATES * TrialConfig.load(config, overrides).learner().trainEveryAgentSteps();
     }
