@@ -1,5 +1,6 @@
 package org.dqnsweep.jobs.bench;
 
+import ai.djl.Device;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.util.concurrent.Callable;
@@ -51,7 +52,7 @@ public final class ReplayBench implements Callable<Integer> {
 
     double sampleUs = timeSamples(replay, new Batch(32, stack, FRAME), rng);
     // The trainer's CPU format: the same sample, scaled to floats as it is gathered, on libtorch's threads.
-    boolean scales = CpuKernels.unavailable().isEmpty();
+    boolean scales = CpuKernels.runOn(Device.cpu());
     double scaledUs = scales ? timeSamples(replay, new Batch(32, stack, FRAME, Batch.Format.SCALED), rng) : Double.NaN;
 
     Figures f = new Figures(System.out);

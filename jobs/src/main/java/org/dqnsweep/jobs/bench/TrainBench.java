@@ -180,8 +180,9 @@ public final class TrainBench implements Callable<Integer> {
     }
     double[] achieved = results.stream().mapToDouble(s -> 1000 / s.loopMs).toArray();
     double[] bound = results.stream().mapToDouble(s -> 1000 / s.boundMs(every, s.sampleMs, s.trainMs)).toArray();
-    double[] efficiency = results.stream()
-        .mapToDouble(s -> s.boundMs(every, s.sampleMs, s.trainMs) / s.loopMs).toArray();
+    // bound / loop time per step, i.e. achieved / bound steps/s
+    double[] efficiency = java.util.stream.IntStream.range(0, results.size())
+        .mapToDouble(i -> achieved[i] / bound[i]).toArray();
     for (int i = 0; i < results.size(); i++) {
       Segment s = results.get(i);
       System.out.printf(Locale.ROOT, "# segment %d: %.1f steps/s, bound %.1f (env %.3f, act %.3f, sample %.3f, "
