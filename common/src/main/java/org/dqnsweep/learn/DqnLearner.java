@@ -161,12 +161,9 @@ public final class DqnLearner implements AutoCloseable {
     if (batch.format == Batch.Format.SCALED && inputType != DataType.UINT8) {
       throw new IllegalArgumentException("a scaled batch holds screens; this learner's observations are floats");
     }
-    // A scaled batch is float32 screens that the network's scaling passes through as they are.
-    DataType type = batch.format == Batch.Format.SCALED ? DataType.FLOAT32 : inputType;
     try (NDManager scope = root.newSubManager()) {
-      // On the CPU the batch's buffers become the input tensors' memory (no copy); a GPU copies them over.
-      NDArray s = scope.create(batch.states.clear(), batchShape, type);
-      NDArray next = scope.create(batch.nextStates.clear(), batchShape, type);
+      NDArray s = batchInput(scope, batch.states, batch.format);
+      NDArray next = batchInput(scope, batch.nextStates, batch.format);
       for (int i = 0; i < actions.length; i++) {
         actions[i] = batch.actions[i];
       }
@@ -250,6 +247,18 @@ public final class DqnLearner implements AutoCloseable {
 
   public long updates() {
     return updates;
+  }
+
+  /**
+   * A batch's states as a tensor over the buffer's own memory on the CPU (a GPU copies them over). A scaled batch is
+   * float32 screens laid out channels last, which the network's scaling passes through as they are.
+   */
+  private NDArray batchInput(NDManager scope, ByteBuffer states, Batch.Format format) {
+    if (format == Batch.Format.SCALED) {
+      return QNetwork.channelsFirstView(scope.create(states.clear(), QNetwork.channelsLast(batchShape),
+          DataType.FLOAT32));
+    }
+    return scope.create(states.clear(), batchShape, inputType);
   }
 
   /** {@code shape}'s worth of {@code data}, copied into a reusable direct buffer and handed to the engine. */

@@ -120,19 +120,75 @@ public final class QNetwork {
   }
 
   /**
-   * uint8 screens to float32 in [0, 1], x / 255: on the CPU one native pass on libtorch's threads
-   * ({@link CpuKernels#scaleToUnit}) where the engine makes two (a cast, then a division), with the same bits.
+   * uint8 screens {@code [batch, stack, frame...]} to float32 in [0, 1], x / 255. On the CPU they come out channels
+   * last: memory laid out {@link #channelsLast [batch, frame..., stack]}, seen through a view of the same shape as
+   * the input. libtorch's oneDNN convolutions take that layout as it is, where they reorder a channels-first input
+   * and its gradients on every call (docs/benchmarks.md, "Channels-last convolutions"). One native pass on libtorch's threads ({@link CpuKernels#scaleToUnit}) does the cast, the
+   * division and the layout, with the engine's bits. A float32 batch is one the replay already scaled and laid out as
+   * it gathered it ({@code Batch.Format.SCALED}); it passes through.
    */
   static NDArray scaleToUnit(NDArray x) {
-    if (x.getDataType() == DataType.FLOAT32) { // a batch the replay scaled as it gathered it (Batch.Format.SCALED)
+    if (x.getDataType() == DataType.FLOAT32) {
       return x;
     }
+    boolean cpu = Device.Type.CPU.equals(x.getDevice().getDeviceType());
     if (!CpuKernels.runOn(x.getDevice())) {
-      return x.toType(DataType.FLOAT32, false).divi(255f);
+      NDArray scaled = x.toType(DataType.FLOAT32, false).divi(255f);
+      if (!cpu || x.getShape().dimension() < 3) {
+        return scaled;
+      }
+      // reshaping the permuted view to one row per state copies it in that order: the channels-last memory
+      NDArray permuted = JniUtils.permute((PtNDArray) scaled, toChannelsLast(x.getShape().dimension()));
+      return channelsFirstView(permuted.reshape(x.getShape().get(0), -1).reshape(channelsLast(x.getShape())));
     }
-    NDArray out = x.getManager().create(x.getShape(), DataType.FLOAT32);
-    CpuKernels.scaleToUnit(Torch.memory(x), Torch.memory(out), Math.toIntExact(x.size()), CpuKernels.threads());
-    return out;
+    Shape s = x.getShape();
+    int states = Math.toIntExact(s.get(0));
+    int channels = s.dimension() < 3 ? 1 : Math.toIntExact(s.get(1));
+    NDArray out = x.getManager().create(channelsLast(s), DataType.FLOAT32);
+    CpuKernels.scaleToUnit(Torch.memory(x), Torch.memory(out), states, channels,
+        Math.toIntExact(s.size() / states / channels), CpuKernels.threads());
+    return channelsFirstView(out);
+  }
+
+  /** The channels-last memory shape of screens {@code [batch, stack, frame...]}: {@code [batch, frame..., stack]}. */
+  public static Shape channelsLast(Shape screens) {
+    if (screens.dimension() < 3) {
+      return screens;
+    }
+    long[] dims = new long[screens.dimension()];
+    dims[0] = screens.get(0);
+    for (int i = 2; i < dims.length; i++) {
+      dims[i - 1] = screens.get(i);
+    }
+    dims[dims.length - 1] = screens.get(1);
+    return new Shape(dims);
+  }
+
+  /**
+   * The {@code [batch, stack, frame...]} view of screens whose memory is laid out {@link #channelsLast}: what the
+   * network takes on the CPU.
+   */
+  public static NDArray channelsFirstView(NDArray channelsLast) {
+    int rank = channelsLast.getShape().dimension();
+    if (rank < 3) {
+      return channelsLast;
+    }
+    long[] axes = new long[rank];
+    axes[1] = rank - 1;
+    for (int i = 2; i < rank; i++) {
+      axes[i] = i - 1;
+    }
+    return JniUtils.permute((PtNDArray) channelsLast, axes);
+  }
+
+  /** Axes that permute {@code [batch, stack, frame...]} to {@code [batch, frame..., stack]}. */
+  private static long[] toChannelsLast(int rank) {
+    long[] axes = new long[rank];
+    for (int i = 1; i < rank - 1; i++) {
+      axes[i] = i + 1;
+    }
+    axes[rank - 1] = 1;
+    return axes;
   }
 
   /** Adds a conv layer and its ReLU to {@code net} itself (not nested: parameter names stay those of saved files). */

@@ -5,8 +5,9 @@ import org.dqnsweep.util.Torch;
 
 /**
  * One sampled minibatch in contiguous arrays, reused across samples so sampling allocates nothing. States are
- * {@code [size, stack, frame...]} in row-major order, oldest frame first, in aligned direct buffers that the
- * learner hands to the engine as they are: on the CPU the replay stacks frames straight into tensor memory.
+ * {@code [size, stack, frame...]} in row-major order, oldest frame first ({@link Format#SCALED}: channels last), in
+ * aligned direct buffers that the learner hands to the engine as they are: on the CPU the replay stacks frames
+ * straight into tensor memory.
  */
 public final class Batch {
   /** What the state buffers hold. */
@@ -14,8 +15,9 @@ public final class Batch {
     /** The stored bytes: uint8 screens, or float observations as they were stored. */
     STORED,
     /**
-     * uint8 screens as float32 in [0, 1] (x / 255, four bytes a pixel), scaled as they are gathered: the network's
-     * first step, done by the replay's sample on the CPU where that saves a pass over the batch.
+     * uint8 screens as float32 in [0, 1] (x / 255, four bytes a pixel) and channels last ({@code [size, frame...,
+     * stack]}: each pixel's frames side by side), scaled as they are gathered: the network's first step on the CPU
+     * ({@code QNetwork}), done by the replay's sample where that saves a pass over the batch.
      */
     SCALED
   }

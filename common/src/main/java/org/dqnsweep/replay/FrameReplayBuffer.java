@@ -194,7 +194,7 @@ public final class FrameReplayBuffer {
       batch.dones[b] = (flags[i] & DONE) != 0 ? 1f : 0f;
     }
     if (batch.format == Batch.Format.SCALED) {
-      CpuKernels.gatherToUnit(segments, SEGMENT_BITS, slots, frameSize, batch.states, batch.nextStates,
+      CpuKernels.gatherToUnit(segments, SEGMENT_BITS, slots, frameSize, stack, batch.states, batch.nextStates,
           CpuKernels.threads());
       return;
     }

@@ -80,14 +80,19 @@ public final class CpuKernels {
   public static native void adam(ByteBuffer p, ByteBuffer g, ByteBuffer m, ByteBuffer v, int n, float stepSize,
       float correction2Sqrt, float eps, float rescale, float clip, int threads);
 
-  /** out[i] = in[i] / 255 for {@code n} uint8 values into floats: the engine's cast-then-divide, bit for bit. */
-  public static native void scaleToUnit(ByteBuffer in, ByteBuffer out, int n, int threads);
+  /**
+   * {@code states} uint8 states of {@code channels} frames of {@code pixels} bytes each, stored frame after frame,
+   * to float32 x / 255 channels last: out[(s * pixels + p) * channels + k] = in[(s * channels + k) * pixels + p] /
+   * 255, each value the engine's cast-then-divide bit for bit.
+   */
+  public static native void scaleToUnit(ByteBuffer in, ByteBuffer out, int states, int channels, int pixels,
+      int threads);
 
   /**
-   * {@link #scaleToUnit} of frames gathered from a replay: output frame f is the frame of {@code frameBytes} bytes at
-   * slot {@code slots[f]}, stored in {@code segments[slots[f] >> segmentBits]}; the first half of {@code slots}
-   * goes to {@code states}, the rest to {@code next}, as floats.
+   * {@link #scaleToUnit} of frames gathered from a replay: frame f is the frame of {@code frameBytes} bytes at slot
+   * {@code slots[f]}, stored in {@code segments[slots[f] >> segmentBits]}; each {@code stack} frames in turn make one
+   * state, the first half of them go to {@code states}, the rest to {@code next}.
    */
-  public static native void gatherToUnit(byte[][] segments, int segmentBits, int[] slots, int frameBytes,
+  public static native void gatherToUnit(byte[][] segments, int segmentBits, int[] slots, int frameBytes, int stack,
       ByteBuffer states, ByteBuffer next, int threads);
 }

@@ -144,9 +144,11 @@ class DqnLearnerTest {
   void aBatchScaledAsItWasGatheredTrainsBitForBitAsTheStoredBytes() {
     Batch stored = fixedBatch(4, 84 * 84, 9);
     Batch scaled = new Batch(16, 4, 84 * 84, Batch.Format.SCALED);
-    for (int i = 0; i < stored.states.capacity(); i++) { // what the replay's native gather writes: x / 255
-      scaled.states.putFloat(i * 4, (stored.states.get(i) & 0xff) / 255f);
-      scaled.nextStates.putFloat(i * 4, (stored.nextStates.get(i) & 0xff) / 255f);
+    int frame = 84 * 84;
+    for (int i = 0; i < stored.states.capacity(); i++) { // the replay gather's x / 255, [16, frame, 4]
+      int at = 4 * ((i / (4 * frame) * frame + i % frame) * 4 + i / frame % 4);
+      scaled.states.putFloat(at, (stored.states.get(i) & 0xff) / 255f);
+      scaled.nextStates.putFloat(at, (stored.nextStates.get(i) & 0xff) / 255f);
     }
     System.arraycopy(stored.actions, 0, scaled.actions, 0, 16);
     System.arraycopy(stored.rewards, 0, scaled.rewards, 0, 16);

@@ -87,4 +87,30 @@ class QNetworkTest {
       return n;
     }
   }
+
+  @Test
+  void screensEnterACpuNetworkChannelsLastAndGiveTheQValuesOfTheirOwnLayout() {
+    Rng rng = new Rng(3);
+    byte[] screens = new byte[5 * 4 * 84 * 84];
+    for (int i = 0; i < screens.length; i++) {
+      screens[i] = (byte) rng.nextInt(256);
+    }
+    for (Type type : new Type[] {Type.NATURE_CNN, Type.NIPS_CNN}) {
+      try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+        QNetwork net = new QNetwork(new NetworkConfig(type, false, List.of(64)), new int[] {4, 84, 84},
+            ObservationType.UINT8, ACTIONS, m, new Rng(1));
+        NDArray bytes = m.create(java.nio.ByteBuffer.wrap(screens), new Shape(5, 4, 84, 84), DataType.UINT8);
+        NDArray channelsFirst = bytes.toType(DataType.FLOAT32, false).divi(255f); // a float batch passes as it is
+        NDArray scaled = QNetwork.scaleToUnit(bytes);
+        assertEquals(new Shape(5, 4, 84, 84), scaled.getShape());
+        assertArrayEquals(channelsFirst.toFloatArray(), scaled.toFloatArray(), "the same screens, element by element");
+        assertArrayEquals(new long[] {5, 84, 84, 4}, QNetwork.channelsLast(bytes.getShape()).getShape());
+        float[] q = net.forward(bytes, false).toFloatArray();
+        float[] want = net.forward(channelsFirst, false).toFloatArray();
+        for (int i = 0; i < q.length; i++) { // the layouts sum in other orders: equal up to rounding
+          assertEquals(want[i], q[i], 1e-5 * Math.max(1, Math.abs(want[i])), type + " Q-value " + i);
+        }
+      }
+    }
+  }
 }

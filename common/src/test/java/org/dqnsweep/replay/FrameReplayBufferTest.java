@@ -76,9 +76,12 @@ class FrameReplayBufferTest {
       assertArrayEquals(stored.actions, scaled.actions);
       assertArrayEquals(stored.rewards, scaled.rewards);
       assertArrayEquals(stored.dones, scaled.dones);
-      for (int i = 0; i < stored.states.capacity(); i++) {
-        assertEquals((stored.states.get(i) & 0xff) / 255f, scaled.states.getFloat(4 * i), "state byte " + i);
-        assertEquals((stored.nextStates.get(i) & 0xff) / 255f, scaled.nextStates.getFloat(4 * i), "next " + i);
+      for (int i = 0; i < stored.states.capacity(); i++) { // stored [32, 4, frame], scaled [32, frame, 4]
+        int state = i / (4 * frame);
+        int k = i / frame % 4;
+        int at = 4 * ((state * frame + i % frame) * 4 + k);
+        assertEquals((stored.states.get(i) & 0xff) / 255f, scaled.states.getFloat(at), "state byte " + i);
+        assertEquals((stored.nextStates.get(i) & 0xff) / 255f, scaled.nextStates.getFloat(at), "next " + i);
       }
       for (int slot : scaled.slots) {
         segmentsSeen[slot >> 12]++;
