@@ -3,11 +3,8 @@
 
 One step: uint8 [32, stack, 84, 84] states and next states scaled to [0, 1], Nature CNN online forward, target
 forward without gradient, Q(s, a) gathered, target r + gamma * max Q_target(s') * (1 - done), Huber loss
-(delta 1), backward, Adam (lr 1e-4). --network nips_cnn times the Mnih et al. 2013 network instead;
---channels-last scales the screens into PyTorch's channels_last memory format, the layout the Java learner's CPU
-convolutions take, to show what the layout alone is worth. Prints train_step_ms and act_ms lines (name=value);
-with --serve it stays up and times as many steps as each stdin line asks, so the Java bench can alternate with it
-round by round.
+(delta 1), backward, Adam (lr 1e-4). --network nips_cnn times the Mnih et al. 2013 network instead. Prints train_step_ms and act_ms lines (name=value); with --serve it stays up
+and times as many steps as each stdin line asks, so the Java bench can alternate with it round by round.
 
 Needs torch==2.7.1 (the libtorch DJL's natives are built from); bin/dqn installs it into .venv on first use.
 """
@@ -50,8 +47,6 @@ def main() -> None:
     p.add_argument("--steps", type=int, default=200)
     p.add_argument("--acts", type=int, default=1000)
     p.add_argument("--threads", type=int, default=1)
-    p.add_argument("--channels-last", action="store_true",
-                   help="scale the screens into the channels_last memory format (the Java learner's CPU layout)")
     p.add_argument("--serve", action="store_true",
                    help="after warm-up print 'ready', then answer stdin lines 'train N' / 'act N' with timings"
                         " and 'profile N TRACE' with a profiled series' wall time")
@@ -68,15 +63,11 @@ def main() -> None:
     act = torch.randint(0, 6, (a.batch,), generator=g)
     rew = torch.randint(-1, 2, (a.batch,), generator=g).float()
     done = (torch.rand(a.batch, generator=g) < 0.1).float()
-    layout = torch.channels_last if a.channels_last else torch.contiguous_format
-
-    def scaled(x: torch.Tensor) -> torch.Tensor:
-        return (x.float() / 255.0).contiguous(memory_format=layout)
 
     def step() -> None:
         with torch.no_grad():
-            y = rew + 0.99 * target(scaled(s2)).max(1).values * (1 - done)
-        q = online(scaled(s)).gather(1, act.unsqueeze(1)).squeeze(1)
+            y = rew + 0.99 * target(s2.float() / 255.0).max(1).values * (1 - done)
+        q = online(s.float() / 255.0).gather(1, act.unsqueeze(1)).squeeze(1)
         loss = F.smooth_l1_loss(q, y)  # Huber, delta 1
         opt.zero_grad()
         loss.backward()
@@ -95,7 +86,7 @@ def main() -> None:
         with torch.no_grad():
             t0 = time.perf_counter()
             for _ in range(n):
-                online(scaled(one)).argmax(1).item()
+                online(one.float() / 255.0).argmax(1).item()
         return (time.perf_counter() - t0) * 1000 / n
 
     time_train(max(50, a.steps // 10))
