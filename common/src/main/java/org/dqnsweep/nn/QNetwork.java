@@ -123,9 +123,10 @@ public final class QNetwork {
    * uint8 screens {@code [batch, stack, frame...]} to float32 in [0, 1], x / 255. On the CPU they come out channels
    * last: memory laid out {@link #channelsLast [batch, frame..., stack]}, seen through a view of the same shape as
    * the input. libtorch's oneDNN convolutions take that layout as it is, where they reorder a channels-first input
-   * and its gradients on every call (docs/benchmarks.md, "Channels-last convolutions"). One native pass on libtorch's threads ({@link CpuKernels#scaleToUnit}) does the cast, the
-   * division and the layout, with the engine's bits. A float32 batch is one the replay already scaled and laid out as
-   * it gathered it ({@code Batch.Format.SCALED}); it passes through.
+   * and its gradients on every call (docs/benchmarks.md, "Channels-last convolutions"). One native pass on
+   * libtorch's threads ({@link CpuKernels#scaleToUnit}) does the cast, the division and the layout, with the
+   * engine's bits. A float32 batch is one the replay already scaled and laid out as it gathered it
+   * ({@code Batch.Format.SCALED}); it passes through.
    */
   static NDArray scaleToUnit(NDArray x) {
     if (x.getDataType() == DataType.FLOAT32) {
